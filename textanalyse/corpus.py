@@ -1,0 +1,113 @@
+"""The corpus: documents, their segments and the non-answers that were set aside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+DOCUMENT_COLUMNS = ("doc_id", "respondent", "question", "source", "text")
+SEGMENT_COLUMNS = ("doc_id", "segment", "speaker", "text", "raw", "timestamp")
+NONANSWER_COLUMNS = ("respondent", "question", "source", "raw", "reason")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Documents with ids and metadata, ready for annotation.
+
+    Attributes:
+        documents: one row per document: ``doc_id, respondent, question, source, text`` and
+            the metadata columns. A survey document is one answer to one question; a
+            transcript document is one informant's interview.
+        segments: the units that are annotated, coded and quoted: ``doc_id, segment,
+            speaker, text, raw, timestamp``. One per survey answer, one per informant turn.
+        nonanswers: answers set aside as empty or non-answers: ``respondent, question,
+            source, raw, reason``.
+        metadata_columns: names of the background variables in ``documents``.
+        kind: ``"survey"`` or ``"transcripts"``.
+        sources: the files read, in reading order.
+
+    Example:
+        >>> corpus = Corpus.from_documents([{"doc_id": "R1:bra", "respondent": "R1",
+        ...     "question": "bra", "source": "svar.csv", "text": "God oppfølging."}])
+        >>> corpus.documents["text"].tolist()
+        ['God oppfølging.']
+    """
+
+    documents: pd.DataFrame
+    segments: pd.DataFrame
+    nonanswers: pd.DataFrame
+    metadata_columns: tuple[str, ...] = ()
+    kind: str = "survey"
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_documents(cls, documents, *, metadata_columns=(), kind="survey", sources=()) -> "Corpus":
+        """Build a corpus with one segment per document from a DataFrame or dictionaries."""
+        columns = list(DOCUMENT_COLUMNS) + list(metadata_columns)
+        if isinstance(documents, pd.DataFrame):
+            documents = documents.reindex(columns=columns)
+        else:
+            documents = pd.DataFrame(list(documents), columns=columns)
+        documents = documents.fillna("").astype(str)
+        if documents["doc_id"].duplicated().any():
+            from textanalyse.errors import UserError
+
+            duplicate = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
+            raise UserError(f"document id '{duplicate}' occurs twice; ids must be unique")
+        segments = pd.DataFrame(
+            {
+                "doc_id": documents["doc_id"],
+                "segment": 0,
+                "speaker": "",
+                "text": documents["text"],
+                "raw": documents["text"],
+                "timestamp": "",
+            }
+        )
+        return cls(
+            documents=documents.reset_index(drop=True),
+            segments=segments.reset_index(drop=True),
+            nonanswers=empty_nonanswers(),
+            metadata_columns=tuple(metadata_columns),
+            kind=kind,
+            sources=tuple(sources),
+        )
+
+    @property
+    def questions(self) -> list[str]:
+        """The questions in the order they first appear."""
+        return list(dict.fromkeys(self.documents["question"]))
+
+    def subset(self, doc_ids) -> "Corpus":
+        """The same corpus restricted to ``doc_ids`` (order kept)."""
+        keep = set(doc_ids)
+        return Corpus(
+            documents=self.documents[self.documents["doc_id"].isin(keep)].reset_index(drop=True),
+            segments=self.segments[self.segments["doc_id"].isin(keep)].reset_index(drop=True),
+            nonanswers=self.nonanswers,
+            metadata_columns=self.metadata_columns,
+            kind=self.kind,
+            sources=self.sources,
+        )
+
+
+def empty_nonanswers() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=str) for name in NONANSWER_COLUMNS})
+
+
+def doc_attribute(tokens: pd.DataFrame, corpus: Corpus, column: str) -> pd.Series:
+    """A document attribute (``question`` or a metadata column) aligned with ``tokens``.
+
+    Example:
+        >>> doc_attribute(tokens, corpus, "question")     # doctest: +SKIP
+    """
+    if column not in corpus.documents.columns:
+        from textanalyse.errors import UserError
+
+        raise UserError(
+            f"column '{column}' is not in the material; available: "
+            + ", ".join(["question", *corpus.metadata_columns])
+        )
+    mapping = corpus.documents.set_index("doc_id")[column]
+    return tokens["doc_id"].map(mapping).astype(str)

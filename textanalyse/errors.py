@@ -1,0 +1,16 @@
+"""The one exception type that reaches users as a single clear line."""
+
+
+class UserError(Exception):
+    """A problem with the user's input or options, with what to do about it.
+
+    The CLI prints ``str(error)`` as one line and exits with status 2; it never shows a
+    traceback for this class. Messages name the file, column or option and say what to do,
+    and never contain the text of survey answers.
+
+    Example:
+        >>> raise UserError("svar.csv: column 'fritekst' not found; columns are: id, svar")
+        Traceback (most recent call last):
+        ...
+        textanalyse.errors.UserError: svar.csv: column 'fritekst' not found; columns are: id, svar
+    """

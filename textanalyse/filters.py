@@ -1,0 +1,199 @@
+"""Remove non-words, short words and listed words, and report what each filter removed.
+
+Output of :func:`apply_filters` (stable column names):
+
+- ``kept``: the token table restricted to counted tokens, plus ``word`` (the counted unit:
+  the lowercased form in exact mode, the lemma in lemma mode, after optional variant folding).
+- ``report``: ``filter, reason, tokens_removed, words_removed, words`` — one row per filter in
+  the order applied. ``words`` lists the removed words, most frequent first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from textanalyse.errors import UserError
+from textanalyse.resources import stopwords_dir
+from textanalyse.wordlists import file_sha256, read_word_list
+
+UNITS = ("lemma", "exact")
+# The default lists, in the order they are applied, with the reason stated in reports.
+DEFAULT_LISTS = {
+    "generelle": "svært generelle ord (funksjonsord som jeg, om, det)",
+    "flertydige": "ord med flere betydninger (som sette, tatt)",
+    "lite_informative": "ord som sier lite om brukerens erfaring (som etter, alltid)",
+    "fyllord_transkripsjon": "fyllord i transkripsjoner (som eh, mhm)",
+}
+REPORT_COLUMNS = ["filter", "reason", "tokens_removed", "words_removed", "words"]
+
+
+@dataclass(frozen=True)
+class StopList:
+    """A named word list with the reason it is used and where it came from."""
+
+    name: str
+    reason: str
+    words: frozenset[str]
+    path: str = ""
+    sha256: str = ""
+
+
+@dataclass
+class FilterResult:
+    kept: pd.DataFrame
+    report: pd.DataFrame
+    unit: str
+    min_length: int
+    stoplists: tuple[StopList, ...] = ()
+    variants: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["variant", "word", "count"]))
+
+
+def default_stoplists(names=None) -> list[StopList]:
+    """The shipped lists (all four by default, or those named), read from ``stopwords/``.
+
+    Example:
+        >>> [s.name for s in default_stoplists()]
+        ['generelle', 'flertydige', 'lite_informative', 'fyllord_transkripsjon']
+    """
+    chosen = list(DEFAULT_LISTS) if names is None else list(names)
+    lists = []
+    for name in chosen:
+        if name not in DEFAULT_LISTS:
+            raise UserError(f"unknown default stop list '{name}'; choose from {', '.join(DEFAULT_LISTS)}")
+        path = stopwords_dir() / f"{name}.txt"
+        lists.append(StopList(name, DEFAULT_LISTS[name], frozenset(read_word_list(path)), str(path), file_sha256(path)))
+    return lists
+
+
+def user_stoplist(path) -> StopList:
+    """A user's own list (one word per line, ``#`` comments)."""
+    path = Path(path)
+    return StopList(path.stem, f"brukerens liste ({path.name})", frozenset(read_word_list(path)), str(path),
+                    file_sha256(path))
+
+
+def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int = 4, stoplists=None,
+                  exclude_words=(), keep_words=(), variants=None) -> FilterResult:
+    """Keep the tokens that are counted, and report what each filter removed.
+
+    Args:
+        tokens: the token table from :func:`textanalyse.nlp.annotate`.
+        unit: ``lemma`` (default: forms grouped under their lemma) or ``exact`` (NVivo's
+            lowercased word forms).
+        min_length: minimum number of characters of the counted unit (NVivo's "at least 4").
+        stoplists: lists to apply; ``None`` means the four shipped lists, ``[]`` none.
+        exclude_words: single words to remove as well.
+        keep_words: words never removed by a list (e.g. keep ``tid`` if a list has it).
+        variants: optional mapping ``{variant: word}`` folding spelling variants
+            (``{"oppfølgning": "oppfølging"}``), applied before counting.
+
+    A token is removed by a list when its counted unit *or* its lowercased form is listed, so
+    ``tatt`` in a list removes ``tatt`` in lemma mode too.
+
+    Example:
+        >>> result = apply_filters(tokens, unit="lemma")          # doctest: +SKIP
+        >>> result.report[["filter", "tokens_removed"]]           # doctest: +SKIP
+    """
+    if unit not in UNITS:
+        raise UserError(f"unit '{unit}' is not supported; use {' or '.join(UNITS)}")
+    if not isinstance(min_length, (int, np.integer)) or isinstance(min_length, bool) or min_length < 1:
+        raise UserError(f"min length must be a whole number of at least 1, got {min_length!r}")
+    lists = default_stoplists() if stoplists is None else list(stoplists)
+    keep = frozenset(word.lower() for word in keep_words)
+    mapping = {str(k).lower(): str(v).lower() for k, v in dict(variants or {}).items()}
+    unit_codes, unit_words = _codes(tokens["lemma" if unit == "lemma" else "lower"])
+    original_codes, original_words = unit_codes, unit_words
+    if mapping:
+        folded = np.array([mapping.get(word, word) for word in unit_words], dtype=object)
+        remap, unit_words = pd.factorize(folded)
+        unit_words = np.asarray(unit_words, dtype=object)
+        unit_codes = remap[unit_codes]
+    lower_codes, lower_words = _codes(tokens["lower"])
+    alive = tokens["is_word"].to_numpy(dtype=bool).copy()
+    rows = []
+
+    def listed(words: frozenset) -> np.ndarray:
+        by_unit = np.fromiter((word in words for word in unit_words), dtype=bool, count=len(unit_words))
+        by_lower = np.fromiter((word in words for word in lower_words), dtype=bool, count=len(lower_words))
+        return by_unit[unit_codes] | by_lower[lower_codes]
+
+    def record(name: str, reason: str, removed: np.ndarray) -> None:
+        counts = np.bincount(unit_codes[removed], minlength=len(unit_words))
+        present = np.flatnonzero(counts)
+        ordered = sorted(zip(unit_words[present], counts[present]), key=lambda item: (-item[1], item[0]))
+        rows.append({"filter": name, "reason": reason, "tokens_removed": int(removed.sum()),
+                     "words_removed": len(ordered), "words": " ".join(word for word, _ in ordered)})
+
+    record("ikke-ord", "tegn uten bokstaver (tall, tegnsetting)", ~alive)
+    lengths = np.fromiter((len(word) for word in unit_words), dtype=np.int64, count=len(unit_words))
+    short = alive & (lengths[unit_codes] < min_length)
+    alive &= ~short
+    record("minstelengde", f"kortere enn {min_length} tegn", short)
+    kept_by_user = listed(keep) if keep else np.zeros(len(alive), dtype=bool)
+    for stoplist in lists:
+        removed = alive & listed(stoplist.words) & ~kept_by_user
+        alive &= ~removed
+        record(stoplist.name, stoplist.reason, removed)
+    if exclude_words:
+        removed = alive & listed(frozenset(word.lower() for word in exclude_words))
+        alive &= ~removed
+        record("brukerens ord", "ord valgt bort av brukeren", removed)
+    kept = tokens.loc[alive].copy()
+    kept["word"] = pd.Categorical.from_codes(unit_codes[alive], categories=pd.Index(unit_words, dtype=object))
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    variant_table = pd.DataFrame(columns=["variant", "word", "count"])
+    if mapping:
+        counts = np.bincount(original_codes[alive], minlength=len(original_words))
+        used = sorted((variant, mapping[variant], int(counts[index]))
+                      for index, variant in enumerate(original_words) if variant in mapping and counts[index])
+        variant_table = pd.DataFrame(used, columns=["variant", "word", "count"])
+    return FilterResult(kept=kept, report=report, unit=unit, min_length=int(min_length), stoplists=tuple(lists),
+                        variants=variant_table)
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and their distinct values for a (categorical or plain) column."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), np.asarray(column.cat.categories, dtype=object)
+    codes, values = pd.factorize(column.astype(object))
+    return codes.astype(np.int64), np.asarray(values, dtype=object)
+
+
+def suggest_variants(kept: pd.DataFrame, *, min_length: int = 6, min_ratio: float = 5.0) -> pd.DataFrame:
+    """Spelling-variant candidates: words one edit away from a word used ``min_ratio`` times more.
+
+    One edit is one letter changed, added, dropped or two neighbours swapped; both words
+    start with the same letter and have at least ``min_length`` letters. Returns
+    ``variant, word, variant_count, word_count`` (``oppfølgning → oppfølging``) for the
+    researcher to review; accepted pairs go to :func:`apply_filters` as ``variants``.
+    Nothing is folded automatically.
+
+    Example:
+        >>> suggest_variants(result.kept).head(1)      # doctest: +SKIP
+    """
+    counts = kept["word"].astype(object).value_counts()
+    words = {word: int(count) for word, count in counts.items() if len(word) >= min_length}
+    neighbours: dict[str, set[str]] = {}
+    for word in words:
+        keys = {word[:i] + "*" + word[i + 1:] for i in range(len(word))}          # one letter changed
+        keys |= {word[:i] + word[i + 1:] for i in range(len(word))}              # one letter dropped
+        keys |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}  # swap
+        keys.add(word)                                                         # meets the drops of longer words
+        for key in keys:
+            neighbours.setdefault(key, set()).add(word)
+    rows = []
+    for word, count in words.items():
+        keys = {word[:i] + "*" + word[i + 1:] for i in range(len(word))} | {word[:i] + word[i + 1:] for i in range(len(word))}
+        keys |= {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)} | {word}
+        candidates = {other for key in keys for other in neighbours.get(key, ()) if other != word}
+        candidates = [other for other in candidates if other[0] == word[0] and words[other] >= min_ratio * count]
+        if candidates:
+            best = min(candidates, key=lambda other: (-words[other], other))
+            rows.append((word, best, count, words[best]))
+    table = pd.DataFrame(rows, columns=["variant", "word", "variant_count", "word_count"])
+    return table.sort_values(["word_count", "word", "variant"], ascending=[False, True, True],
+                             kind="stable").reset_index(drop=True)

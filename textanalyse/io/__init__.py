@@ -1,0 +1,43 @@
+"""Readers that turn survey exports and interview transcripts into a :class:`Corpus`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textanalyse.errors import UserError
+from textanalyse.io.survey import read_survey
+from textanalyse.io.tables import TABLE_SUFFIXES, read_table
+from textanalyse.io.transcripts import TRANSCRIPT_SUFFIXES, read_transcripts
+
+__all__ = ["read_material", "read_survey", "read_table", "read_transcripts"]
+
+
+def read_material(paths, *, text_columns=(), id_column=None, meta=None, encoding=None, sep=None, sheet=None,
+                  speaker_labels=None, keep_interviewer=False, extra_nonanswers=()):
+    """Read a survey file, or transcript files/folders, choosing the reader by file type.
+
+    Example:
+        >>> corpus = read_material(["svar.csv"], text_columns=["fungerer_bra"])   # doctest: +SKIP
+    """
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    if not paths:
+        raise UserError("no input given; name a survey file or transcript files/folders")
+    is_transcript = [p.is_dir() or p.suffix.lower() == ".docx" or (p.suffix.lower() == ".txt" and not text_columns)
+                     for p in paths]
+    if all(is_transcript):
+        options = {"meta": meta, "keep_interviewer": keep_interviewer, "encoding": encoding}
+        if speaker_labels:
+            from textanalyse.io.transcripts import DEFAULT_SPEAKER_LABELS
+
+            options["speaker_labels"] = tuple(dict.fromkeys([*DEFAULT_SPEAKER_LABELS, *speaker_labels]))
+        return read_transcripts(paths, **options)
+    if len(paths) > 1 or any(is_transcript):
+        raise UserError("give either one survey file or transcript files/folders, not a mix")
+    path = paths[0]
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise UserError(
+            f"{path}: unknown file type '{path.suffix or '(none)'}'; use .csv, .tsv, .xlsx or .sav for surveys, "
+            f"{' or '.join(TRANSCRIPT_SUFFIXES)} for transcripts"
+        )
+    return read_survey(path, text_columns=text_columns, id_column=id_column, encoding=encoding, sep=sep,
+                       sheet=sheet, extra_nonanswers=extra_nonanswers)

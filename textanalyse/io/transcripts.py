@@ -1,0 +1,230 @@
+"""Read interview transcripts (.txt/.docx) into one document per informant, one segment per turn."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from textanalyse.corpus import Corpus, empty_nonanswers
+from textanalyse.errors import UserError
+from textanalyse.io.tables import decode_bytes, read_table, require_columns
+from textanalyse.wordlists import read_word_list
+
+TRANSCRIPT_SUFFIXES = (".txt", ".docx")
+# Speaker labels recognised out of the box; users add their own with --speaker.
+DEFAULT_SPEAKER_LABELS = ("Intervjuer", "Informant", "Intervjuperson", "Int", "Inf", "IP", "I", "K", "M", "D", "R")
+# Labels that mean "the interviewer" unless the metadata table says otherwise per file.
+DEFAULT_INTERVIEWER_LABELS = ("I", "Intervjuer", "Int")
+TIMESTAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?"
+_BRACKETED_TIMESTAMP = re.compile(rf"[\[(]\s*{TIMESTAMP}\s*[\])]")
+_SQUARE_NOTE = re.compile(r"\[[^\[\]\n]{0,80}\]")
+_ROUND_NOTE = re.compile(r"\(([^()\n]{0,60})\)")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_SPACE_BEFORE_PUNCT = re.compile(r" +([.,!?;:])")
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str
+    raw: str
+    timestamp: str
+
+
+@lru_cache(maxsize=1)
+def transcription_note_words() -> frozenset[str]:
+    path = resources.files("textanalyse.io") / "data" / "transcript_notes.txt"
+    return frozenset(read_word_list(path))
+
+
+def clean_turn(raw: str) -> str:
+    """Remove timestamps and transcription notes, keep the spoken words.
+
+    Example:
+        >>> clean_turn("[00:12:31] Det var fint [ler], egentlig (pause) veldig fint.")
+        'Det var fint, egentlig veldig fint.'
+    """
+    notes = transcription_note_words()
+    text = _BRACKETED_TIMESTAMP.sub(" ", raw)
+    text = _SQUARE_NOTE.sub(" ", text)
+
+    def drop_note(match: re.Match) -> str:
+        words = match.group(1).strip().lower().split()
+        return " " if words and words[0].strip(".,!?") in notes else match.group(0)
+
+    text = _ROUND_NOTE.sub(drop_note, text)
+    text = _SPACES.sub(" ", text)
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def speaker_pattern(labels) -> re.Pattern:
+    """A pattern for a line that starts a turn: optional timestamp, a label, a colon."""
+    alternatives = "|".join(re.escape(label) for label in sorted(set(labels), key=len, reverse=True))
+    return re.compile(
+        rf"^\s*(?P<time>[\[(]?\s*{TIMESTAMP}\s*[\])]?)?\s*(?P<label>{alternatives})\s*:\s?(?P<rest>.*)$",
+        re.IGNORECASE,
+    )
+
+
+def split_turns(text: str, *, labels=DEFAULT_SPEAKER_LABELS) -> list[Turn]:
+    """Split a transcript into speaker turns; lines without a label continue the turn.
+
+    Lines before the first label (titles, notes about the interview) are not part of any turn.
+
+    Example:
+        >>> [t.speaker for t in split_turns("I: Hvordan går det?\\nIP: Bra.\\nVeldig bra.")]
+        ['I', 'IP']
+    """
+    pattern = speaker_pattern(labels)
+    canonical = {label.lower(): label for label in labels}
+    turns: list[list] = []
+    for line in text.splitlines():
+        match = pattern.match(line)
+        if match:
+            label = canonical[match.group("label").lower()]
+            timestamp = (match.group("time") or "").strip("[]() ")
+            turns.append([label, [match.group("rest")], timestamp])
+        elif turns:
+            turns[-1][1].append(line)
+    return [Turn(speaker, "\n".join(lines).strip(), timestamp) for speaker, lines, timestamp in turns]
+
+
+def read_transcript_text(path: Path, *, encoding: str | None = None) -> str:
+    """The plain text of a ``.txt`` or ``.docx`` transcript (one line per Word paragraph)."""
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        try:
+            document = docx.Document(str(path))
+        except (zipfile.BadZipFile, KeyError, ValueError) as error:
+            raise UserError(f"{path}: not a valid .docx file ({type(error).__name__}); open and save it again in Word") from None
+        except Exception as error:  # python-docx raises several types for damaged packages
+            raise UserError(f"{path}: cannot read this .docx ({type(error).__name__}); open and save it again in Word") from None
+        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    data = path.read_bytes()
+    return decode_bytes(data, path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def transcript_files(paths) -> list[Path]:
+    """The transcript files named directly or found in the given folders, sorted by name."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise UserError(f"{path}: not found; check the path")
+        if path.is_dir():
+            found = sorted(
+                child for child in path.iterdir()
+                if child.suffix.lower() in TRANSCRIPT_SUFFIXES and not child.name.startswith((".", "~$"))
+            )
+            if not found:
+                raise UserError(f"{path}: folder has no .txt or .docx transcripts")
+            files.extend(found)
+        elif path.suffix.lower() in TRANSCRIPT_SUFFIXES:
+            files.append(path)
+        else:
+            raise UserError(f"{path}: unknown transcript type '{path.suffix}'; use .txt or .docx")
+    return files
+
+
+def read_transcripts(
+    paths,
+    *,
+    meta=None,
+    file_column: str = "fil",
+    id_column: str | None = "informant_id",
+    interviewer_column: str | None = "intervjuer_kode",
+    speaker_labels=DEFAULT_SPEAKER_LABELS,
+    interviewer_labels=DEFAULT_INTERVIEWER_LABELS,
+    keep_interviewer: bool = False,
+    encoding: str | None = None,
+) -> Corpus:
+    """Read transcripts: one document per file (informant), one segment per kept turn.
+
+    Args:
+        paths: transcript files and/or folders of them.
+        meta: optional table (CSV/XLSX) with one row per file; ``file_column`` holds the file
+            name, ``id_column`` (if present) the informant id, ``interviewer_column`` (if present)
+            the interviewer's label in that file; every other column becomes metadata
+            (e.g. ``gruppe = unge | eldre``).
+        speaker_labels: labels that start a turn (``I:``, ``IP:``, ``Intervjuer:``, ...).
+        interviewer_labels: labels whose turns are dropped unless ``keep_interviewer``.
+        keep_interviewer: also analyse the interviewer's turns.
+
+    Timestamps and notes such as ``[ler]`` are removed from the analysed text (``text``)
+    and kept in ``raw`` for quotes.
+
+    Example:
+        >>> corpus = read_transcripts(["intervjuer/"], meta="intervjuer/informanter.csv")  # doctest: +SKIP
+        >>> corpus.documents[["doc_id", "gruppe"]].head(2)                                 # doctest: +SKIP
+    """
+    files = transcript_files(paths)
+    meta_table, metadata_columns = _read_meta(meta, file_column, id_column, interviewer_column)
+    labels = tuple(dict.fromkeys([*speaker_labels, *_meta_labels(meta_table, interviewer_column)]))
+    documents, segments = [], []
+    for path in files:
+        row = _meta_row(meta_table, path, meta, file_column)
+        interviewers = {label.lower() for label in interviewer_labels}
+        if row is not None and interviewer_column and row.get(interviewer_column, ""):
+            interviewers = {label.strip().lower() for label in row[interviewer_column].split(",")}
+        turns = split_turns(read_transcript_text(path, encoding=encoding), labels=labels)
+        if not turns:
+            raise UserError(
+                f"{path}: no speaker turns recognised; tried labels {', '.join(labels)} at line start "
+                "followed by ':'; add yours with --speaker LABEL"
+            )
+        doc_id = (row.get(id_column) if row is not None and id_column and row.get(id_column) else path.stem)
+        kept = [t for t in turns if keep_interviewer or t.speaker.lower() not in interviewers]
+        if not kept:
+            raise UserError(
+                f"{path}: only interviewer turns found ({', '.join(sorted({t.speaker for t in turns}))}); "
+                "set the informant's label in the metadata column 'intervjuer_kode' or use --speaker"
+            )
+        cleaned = [clean_turn(turn.raw) for turn in kept]
+        for number, (turn, text) in enumerate(zip(kept, cleaned)):
+            segments.append({"doc_id": doc_id, "segment": number, "speaker": turn.speaker, "text": text,
+                             "raw": turn.raw, "timestamp": turn.timestamp})
+        record = {"doc_id": doc_id, "respondent": doc_id, "question": "intervju", "source": path.name,
+                  "text": "\n".join(text for text in cleaned if text)}
+        for column in metadata_columns:
+            record[column] = "" if row is None else row.get(column, "")
+        documents.append(record)
+    corpus = Corpus.from_documents(documents, metadata_columns=metadata_columns, kind="transcripts",
+                                   sources=tuple(str(path) for path in files))
+    segment_table = pd.DataFrame(segments, columns=["doc_id", "segment", "speaker", "text", "raw", "timestamp"])
+    return Corpus(documents=corpus.documents, segments=segment_table, nonanswers=empty_nonanswers(),
+                  metadata_columns=corpus.metadata_columns, kind="transcripts", sources=corpus.sources)
+
+
+def _read_meta(meta, file_column, id_column, interviewer_column):
+    if meta is None:
+        return None, []
+    table = read_table(meta)
+    require_columns(table, [file_column], meta, option="file")
+    names = table[file_column].astype(str).str.strip()
+    if names.duplicated().any():
+        raise UserError(f"{meta}: file '{names[names.duplicated()].iloc[0]}' is listed twice; keep one row per file")
+    table = table.assign(**{file_column: names})
+    skip = {file_column, id_column, interviewer_column}
+    return table, [column for column in table.columns if column not in skip]
+
+
+def _meta_labels(meta_table, interviewer_column):
+    if meta_table is None or not interviewer_column or interviewer_column not in meta_table.columns:
+        return []
+    return [label.strip() for value in meta_table[interviewer_column] for label in str(value).split(",") if label.strip()]
+
+
+def _meta_row(meta_table, path: Path, meta, file_column):
+    if meta_table is None:
+        return None
+    matches = meta_table[(meta_table[file_column] == path.name) | (meta_table[file_column] == path.stem)]
+    if matches.empty:
+        raise UserError(f"{meta}: has no row for transcript '{path.name}'; add a row with {file_column} = {path.name}")
+    return matches.iloc[0].to_dict()

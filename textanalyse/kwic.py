@@ -1,0 +1,98 @@
+"""Keyword in context: every occurrence of a word, lemma or ``*`` pattern with its surroundings.
+
+Columns of :func:`kwic` (stable): ``doc_id, respondent, question, segment, speaker, left,
+keyword, right, lemma`` followed by the metadata columns.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+import numpy as np
+import pandas as pd
+
+from textanalyse.corpus import Corpus
+from textanalyse.errors import UserError
+
+KWIC_COLUMNS = ["doc_id", "respondent", "question", "segment", "speaker", "left", "keyword", "right", "lemma"]
+
+
+def pattern_matcher(pattern: str):
+    """A predicate for lowercased words: exact word, or ``*`` wildcards (``bolig*``, ``*bolig``).
+
+    Example:
+        >>> match = pattern_matcher("bolig*")
+        >>> match("boligkontoret"), match("kommunebolig")
+        (True, False)
+    """
+    pattern = pattern.strip().lower()
+    if not pattern or not pattern.strip("*"):
+        raise UserError(f"pattern '{pattern}' matches everything; give a word, e.g. oppfølging or bolig*")
+    if "*" not in pattern and "?" not in pattern:
+        return lambda word: word == pattern
+    regex = re.compile(fnmatch.translate(pattern))
+    return lambda word: regex.match(word) is not None
+
+
+def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5) -> pd.DataFrame:
+    """Every token whose lemma or lowercased form matches ``pattern``, with ``window`` words each side.
+
+    The context is cut from the segment's own text, so it reads as written.
+
+    Example:
+        >>> kwic(tokens, corpus, "oppfølging", window=3).loc[0, ["left", "keyword", "right"]].tolist()  # doctest: +SKIP
+        ['Jeg får god', 'oppfølging', 'av ruskonsulenten .']
+    """
+    if not isinstance(window, (int, np.integer)) or window < 0:
+        raise UserError(f"--window must be a whole number of at least 0, got {window!r}")
+    match = pattern_matcher(pattern)
+    lemma_hit = np.fromiter((match(w) for w in tokens["lemma"].cat.categories), dtype=bool)
+    lower_hit = np.fromiter((match(w) for w in tokens["lower"].cat.categories), dtype=bool)
+    hits = np.flatnonzero((lemma_hit[tokens["lemma"].cat.codes.to_numpy()] |
+                           lower_hit[tokens["lower"].cat.codes.to_numpy()]) & tokens["is_word"].to_numpy())
+    columns = KWIC_COLUMNS + list(corpus.metadata_columns)
+    if not len(hits):
+        return pd.DataFrame(columns=columns)
+    segments = corpus.segments.set_index(["doc_id", "segment"])
+    documents = corpus.documents.set_index("doc_id")
+    doc_ids = tokens["doc_id"].astype(object).to_numpy()
+    segment_numbers = tokens["segment"].to_numpy()
+    starts, ends = tokens["start"].to_numpy(), tokens["end"].to_numpy()
+    is_word = tokens["is_word"].to_numpy()
+    rows = []
+    for index in hits:
+        doc_id, segment = doc_ids[index], segment_numbers[index]
+        text = segments.at[(doc_id, segment), "text"]
+        left_start = _context_edge(index, -1, window, doc_ids, segment_numbers, is_word, starts, ends)
+        right_end = _context_edge(index, 1, window, doc_ids, segment_numbers, is_word, starts, ends)
+        row = {
+            "doc_id": doc_id,
+            "respondent": documents.at[doc_id, "respondent"],
+            "question": documents.at[doc_id, "question"],
+            "segment": int(segment),
+            "speaker": segments.at[(doc_id, segment), "speaker"],
+            "left": " ".join(text[left_start:starts[index]].split()),
+            "keyword": text[starts[index]:ends[index]],
+            "right": " ".join(text[ends[index]:right_end].split()),
+            "lemma": tokens["lemma"].iat[index],
+        }
+        for column in corpus.metadata_columns:
+            row[column] = documents.at[doc_id, column]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _context_edge(index, step, window, doc_ids, segments, is_word, starts, ends) -> int:
+    """Character offset where the context of ``window`` words before/after token ``index`` ends."""
+    edge = starts[index] if step < 0 else ends[index]
+    words = 0
+    cursor = index + step
+    while 0 <= cursor < len(doc_ids) and doc_ids[cursor] == doc_ids[index] and segments[cursor] == segments[index]:
+        if is_word[cursor]:
+            if words == window:
+                break
+            words += 1
+        edge = starts[cursor] if step < 0 else ends[cursor]
+        cursor += step
+    return edge

@@ -1,0 +1,228 @@
+"""Annotate a corpus once into a token table (form, lower, lemma, POS, entities), cached on disk."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+
+from textanalyse.corpus import Corpus
+from textanalyse.nlp import cache
+from textanalyse.nlp.language import detect_language
+from textanalyse.nlp.pipelines import PipelineChoice, load_spacy_model, resolve_pipeline
+
+TOKEN_COLUMNS = ("doc_id", "segment", "position", "start", "end", "form", "lower", "lemma", "pos", "ent",
+                 "is_word", "lang")
+# Below this many words a second process costs more than it saves.
+PARALLEL_WORD_THRESHOLD = 400_000
+
+__all__ = ["TOKEN_COLUMNS", "annotate", "resolve_pipeline", "segment_languages"]
+
+
+def segment_languages(corpus: Corpus, *, language: str = "auto") -> np.ndarray:
+    """Language (``nb``/``nn``) of every segment, detected per document unless fixed."""
+    if language in ("nb", "nn"):
+        return np.full(len(corpus.segments), language, dtype=object)
+    if language != "auto":
+        from textanalyse.errors import UserError
+
+        raise UserError(f"language '{language}' is not supported; use auto, nb or nn")
+    per_document = dict(zip(corpus.documents["doc_id"], corpus.documents["text"].map(detect_language)))
+    return corpus.segments["doc_id"].map(per_document).fillna("nb").to_numpy(dtype=object)
+
+
+def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", language: str = "auto",
+             cache_dir=None, n_process: int | None = None, on_progress=None) -> pd.DataFrame:
+    """Tokenise and lemmatise every segment; returns the token table (see ARCHITECTURE.md).
+
+    Args:
+        pipeline: ``auto``, ``fast`` (spaCy tokenizer + simplemma), ``accurate`` (shipped
+            trained pipeline), an installed spaCy package such as ``nb_core_news_sm``, or a
+            pipeline folder.
+        language: ``auto`` (Bokmål/Nynorsk per document), ``nb`` or ``nn``.
+        cache_dir: folder for the annotation cache; ``None`` disables caching. A cached table
+            is reused only for identical texts, languages and pipeline.
+        n_process: worker processes; by default 2 for large corpora, else 1.
+        on_progress: called with the number of segments done since the last call.
+
+    Example:
+        >>> corpus = Corpus.from_documents([{"doc_id": "1", "respondent": "1", "question": "bra",
+        ...     "source": "-", "text": "Fikk god oppfølging."}])
+        >>> annotate(corpus, pipeline="fast")["lemma"].tolist()
+        ['få', 'god', 'oppfølging', '.']
+    """
+    texts = corpus.segments["text"].astype(str).tolist()
+    langs = segment_languages(corpus, language=language)
+    if isinstance(pipeline, str):
+        n_words = sum(text.count(" ") + 1 for text in texts) if pipeline == "auto" else 0
+        pipeline = resolve_pipeline(pipeline, n_words=n_words)
+    key = cache.cache_key(pipeline.identity, texts, langs)
+    table = cache.load_cached(cache_dir, key)
+    if table is None:
+        if pipeline.kind == "fast":
+            table = _annotate_fast(texts, langs, n_process=n_process, on_progress=on_progress)
+        else:
+            table = _annotate_spacy(texts, langs, pipeline, n_process=n_process, on_progress=on_progress)
+        cache.store(cache_dir, key, table)
+    elif on_progress is not None:
+        on_progress(len(texts))
+    return _attach_segments(table, corpus, pipeline)
+
+
+def _attach_segments(table: pd.DataFrame, corpus: Corpus, pipeline: PipelineChoice) -> pd.DataFrame:
+    rows = table["_row"].to_numpy()
+    doc_codes, doc_ids = pd.factorize(corpus.segments["doc_id"], sort=False)
+    out = pd.DataFrame({
+        "doc_id": pd.Categorical.from_codes(doc_codes[rows], categories=pd.Index(doc_ids, dtype=object)),
+        "segment": corpus.segments["segment"].to_numpy(dtype=np.int32)[rows],
+    })
+    for column in TOKEN_COLUMNS[2:]:
+        out[column] = table[column].to_numpy() if column in ("position", "start", "end", "is_word") else table[column]
+    out.attrs["pipeline"] = pipeline.name
+    out.attrs["pipeline_identity"] = pipeline.identity
+    return out
+
+
+def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+
+def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
+    from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms
+
+    n_words = sum(len(text) for text in texts) // 6
+    workers = n_process or (2 if n_words >= PARALLEL_WORD_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1)
+    workers = max(1, min(workers, len(texts)))
+    pool = _fork_pool(workers) if workers > 1 else None
+    try:
+        if pool is not None:
+            rows, positions, starts, form_ids, forms = _tokenize_parallel(pool, texts, workers, on_progress)
+        else:
+            tokenizer = ChunkTokenizer()
+            rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
+            forms = tokenizer.forms
+        lowers_of_form = pd.Index(forms, dtype=object).str.lower()
+        lower_codes_of_form, lowers = pd.factorize(lowers_of_form)
+        lower_codes = lower_codes_of_form[form_ids]
+        lang_codes_of_row, lang_names = pd.factorize(pd.Series(langs, dtype=object))
+        n_langs = max(len(lang_names), 1)
+        token_langs = lang_codes_of_row[rows] if len(rows) else np.zeros(0, dtype=np.int64)
+        # Lemmatise each distinct (lowercased form, language) pair once.
+        unique_pairs, pair_codes = np.unique(lower_codes.astype(np.int64) * n_langs + token_langs,
+                                             return_inverse=True)
+        pair_lowers = [lowers[code] for code in unique_pairs // n_langs]
+        pair_langs = [lang_names[code] for code in unique_pairs % n_langs]
+        if pool is not None and len(pair_lowers) > 1000:
+            bounds = np.linspace(0, len(pair_lowers), workers + 1).astype(int)
+            parts = [(pair_lowers[a:b], pair_langs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+            pair_lemmas = [lemma for part in pool.starmap(lemmatize_forms, parts) for lemma in part]
+        else:
+            pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    lemma_codes_of_pair, lemmas = pd.factorize(pd.Series(pair_lemmas, dtype=object))
+    form_lengths = np.fromiter((len(form) for form in forms), dtype=np.int32, count=len(forms))
+    has_letter = np.fromiter((any(ch.isalpha() for ch in form) for form in forms), dtype=bool, count=len(forms))
+    n = len(rows)
+    return pd.DataFrame({
+        "_row": rows,
+        "position": positions,
+        "start": starts,
+        "end": starts + form_lengths[form_ids],
+        "form": _categorical(form_ids, forms),
+        "lower": _categorical(lower_codes, lowers),
+        "lemma": _categorical(lemma_codes_of_pair[pair_codes] if n else np.zeros(0, dtype=np.int64), lemmas),
+        "pos": _categorical(np.zeros(n, dtype=np.int8), [""]),
+        "ent": _categorical(np.zeros(n, dtype=np.int8), [""]),
+        "is_word": has_letter[form_ids],
+        "lang": _categorical(token_langs, list(lang_names) or ["nb"]),
+    })
+
+
+def _fork_pool(workers: int):
+    import multiprocessing
+
+    if not hasattr(os, "fork"):
+        return None
+    import spacy  # noqa: F401  (imported once here, inherited by the forked workers)
+
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def _tokenize_chunk_worker(texts):
+    from textanalyse.nlp.fast import ChunkTokenizer
+
+    tokenizer = ChunkTokenizer()
+    arrays = tokenizer.tokenize(texts)
+    return (*arrays, tokenizer.forms)
+
+
+def _tokenize_parallel(pool, texts, workers, on_progress):
+    bounds = np.linspace(0, len(texts), workers + 1).astype(int)
+    parts = [texts[bounds[i]:bounds[i + 1]] for i in range(workers)]
+    forms: list[str] = []
+    form_ids_of: dict[str, int] = {}
+    all_rows, all_positions, all_starts, all_form_ids = [], [], [], []
+    for offset, (rows, positions, starts, form_ids, part_forms) in zip(bounds, pool.map(_tokenize_chunk_worker, parts)):
+        remap = np.empty(len(part_forms), dtype=np.int32)
+        for local, form in enumerate(part_forms):
+            found = form_ids_of.get(form)
+            if found is None:
+                found = form_ids_of[form] = len(forms)
+                forms.append(form)
+            remap[local] = found
+        all_rows.append(rows + offset)
+        all_positions.append(positions)
+        all_starts.append(starts)
+        all_form_ids.append(remap[form_ids] if len(form_ids) else form_ids)
+        if on_progress is not None:
+            on_progress(len(positions) and int(rows[-1]) + 1)
+    return (np.concatenate(all_rows).astype(np.int32), np.concatenate(all_positions), np.concatenate(all_starts),
+            np.concatenate(all_form_ids).astype(np.int32), forms)
+
+
+def _annotate_spacy(texts, langs, pipeline: PipelineChoice, *, n_process, on_progress) -> pd.DataFrame:
+    columns = {name: [] for name in ("_row", "position", "start", "end", "form", "lemma", "pos", "ent")}
+    order = np.argsort(np.asarray(langs, dtype=object) == "nn", kind="stable")
+    by_language: dict[str, list[int]] = {}
+    for row in order:
+        by_language.setdefault(langs[row], []).append(int(row))
+    for lang, rows in by_language.items():
+        nlp = load_spacy_model(pipeline.model_for(lang))
+        processes = n_process or 1
+        for row, doc in zip(rows, nlp.pipe((texts[row] for row in rows), batch_size=256, n_process=processes)):
+            for token in doc:
+                if token.is_space:
+                    continue
+                columns["_row"].append(row)
+                columns["position"].append(token.i)
+                columns["start"].append(token.idx)
+                columns["end"].append(token.idx + len(token.text))
+                columns["form"].append(token.text)
+                columns["lemma"].append((token.lemma_ or token.text).lower())
+                columns["pos"].append(token.pos_ or "")
+                columns["ent"].append(token.ent_type_ or "")
+            if on_progress is not None:
+                on_progress(1)
+    table = pd.DataFrame({
+        "_row": np.asarray(columns["_row"], dtype=np.int32),
+        "position": np.asarray(columns["position"], dtype=np.int32),
+        "start": np.asarray(columns["start"], dtype=np.int32),
+        "end": np.asarray(columns["end"], dtype=np.int32),
+        "form": pd.Series(columns["form"], dtype=object),
+        "lemma": pd.Series(columns["lemma"], dtype=object),
+        "pos": pd.Series(columns["pos"], dtype=object),
+        "ent": pd.Series(columns["ent"], dtype=object),
+    })
+    table = table.sort_values(["_row", "position"], kind="stable").reset_index(drop=True)
+    table["position"] = table.groupby("_row").cumcount().astype(np.int32)
+    table["lower"] = table["form"].str.lower()
+    table["is_word"] = table["form"].map(lambda form: any(ch.isalpha() for ch in form)).astype(bool)
+    table["lang"] = pd.Series(np.asarray(langs, dtype=object)[table["_row"].to_numpy()] if len(table) else [],
+                              dtype=object)
+    for column in ("form", "lower", "lemma", "pos", "ent", "lang"):
+        table[column] = table[column].astype(pd.CategoricalDtype(pd.Index(sorted(set(table[column])), dtype=object)))
+    return table[["_row", "position", "start", "end", "form", "lower", "lemma", "pos", "ent", "is_word", "lang"]]

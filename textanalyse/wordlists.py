@@ -1,0 +1,41 @@
+"""Plain word lists: one entry per line, ``#`` starts a comment."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from textanalyse.errors import UserError
+
+
+def read_word_list(path) -> list[str]:
+    """Entries of a plain word list, in file order, lowercased; blanks and comments ignored.
+
+    Example:
+        >>> Path("egne.txt").write_text("# egne ord\\nsette  # flertydig\\n")   # doctest: +SKIP
+        >>> read_word_list("egne.txt")                                          # doctest: +SKIP
+        ['sette']
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: word list not found; check the path") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: word list is not UTF-8; save it as UTF-8 text") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot read word list ({error.strerror})") from None
+    entries = []
+    for line in text.splitlines():
+        entry = line.split("#", 1)[0].strip().lower()
+        if entry:
+            entries.append(entry)
+    return entries
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes, for the run manifest."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
