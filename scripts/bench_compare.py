@@ -5,7 +5,7 @@ Usage:
     python scripts/bench_compare.py --words 5000000 --groups party     # one group vs the rest
 
 Speeches (``../shared/data/storting_speeches.csv.gz`` beside the repository, or ``--data``)
-are taken in ``speech_id`` order until ``--words`` words (the ``n_words`` column) are
+are taken in a fixed shuffled order (seed 0) until ``--words`` words (the ``n_words`` column) are
 collected. ``--groups age`` compares speakers born before 1950 with those born 1970 or
 later; ``--groups party`` runs one-vs-rest over parties. The corpus is annotated once
 (pipeline ``fast``) and filtered once (lemma, default lists); only :func:`keyness` is timed.
@@ -46,7 +46,8 @@ def _rss_kib() -> int:
 def load(data: Path, words: int, groups: str) -> Corpus:
     columns = ["speech_id", "birth_year", "party", "n_words", "text"]
     speeches = pd.read_csv(data / "storting_speeches.csv.gz", dtype=str, usecols=columns)
-    speeches = speeches.sort_values("speech_id", kind="mergesort")
+    # a fixed shuffle, so that any number of words spans many speakers and years
+    speeches = speeches.sort_values("speech_id", kind="mergesort").sample(frac=1.0, random_state=0)
     if groups == "age":
         born = pd.to_numeric(speeches["birth_year"], errors="coerce")
         label = pd.Series("", index=speeches.index)
@@ -70,17 +71,23 @@ def run_once(tokens, kept, documents, target) -> tuple[float, float, int]:
     pid = os.fork()
     if pid == 0:  # child
         os.close(read_fd)
-        start_rss = _rss_kib()
-        started = time.perf_counter()
-        table = keyness(tokens, kept, documents, group_column="gruppe", target=target)
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        os.write(write_fd, f"{seconds} {(peak - start_rss) / 1024} {len(table)}".encode())
-        os._exit(0)
+        try:
+            start_rss = _rss_kib()
+            started = time.perf_counter()
+            table = keyness(tokens, kept, documents, group_column="gruppe", target=target)
+            seconds = time.perf_counter() - started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+            os.write(write_fd, f"{seconds} {(peak - start_rss) / 1024} {len(table)}".encode())
+        except BaseException as error:  # report and leave the child without running parent code
+            os.write(write_fd, f"error {type(error).__name__}: {error}".encode()[:1000])
+        finally:
+            os._exit(0)
     os.close(write_fd)
     message = os.read(read_fd, 1024).decode()
     os.close(read_fd)
     os.waitpid(pid, 0)
+    if message.startswith("error "):
+        raise SystemExit(message[6:])
     seconds, extra, rows = message.split()
     return float(seconds), float(extra), int(rows)
 

@@ -437,7 +437,7 @@ def train_one(lang: str, args) -> None:
     print("[%s] %s" % (lang, " ".join(cmd)), flush=True)
     subprocess.run(cmd, check=True, env=env)
     t_train = time.time() - t0
-    package(lang, train_out / "model-last", work / "lemma_table.json", args.out / lang)
+    package(lang, train_out / "model-best", work / "lemma_table.json", args.out / lang)
     print(f"[{lang}] done in {t_train / 60:.1f} min (conversion + training)", flush=True)
 
 
@@ -494,7 +494,7 @@ def main(argv=None):
             build_docbins(lang, args.data_dir, args.work_dir)
         elif args.package_only:
             work = build_docbins(lang, args.data_dir, args.work_dir)
-            package(lang, work / "output" / "model-last", work / "lemma_table.json",
+            package(lang, work / "output" / "model-best", work / "lemma_table.json",
                     args.out / lang)
         else:
             train_one(lang, args)

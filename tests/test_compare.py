@@ -409,3 +409,39 @@ def test_figures_for_one_vs_rest_and_empty_tables(tmp_path, theme_data):
     three = theme_documents.copy()
     three.loc[three.doc_id.isin(["B18", "B19"]), "gruppe"] = "mellom"
     _png_ok(plot_theme_shares(theme_comparison(coded, three, group_column="gruppe"), tmp_path / "tre.png"))
+
+
+def test_keyness_by_question(small):
+    tokens, kept, _ = small
+    # the same texts as answers to two questions: e* answered "bra", u* answered "savner"
+    documents = make_documents(GROUPS).assign(question=lambda d: np.where(d.gruppe == "eldre", "bra", "savner"))
+    by_question = keyness(tokens, kept, documents, group_column="question", target="bra", min_count=1,
+                          min_documents=1)
+    by_group = keyness(tokens, kept, documents, group_column="gruppe", target="eldre", min_count=1,
+                       min_documents=1)
+    pd.testing.assert_frame_equal(by_question, by_group)
+    assert by_question.attrs["target"] == "bra" and by_question.attrs["reference"] == "savner"
+
+
+def test_theme_comparison_with_project_coding():
+    """code_segments output (or its CodingResult) goes straight into theme_comparison."""
+    corpus_module = pytest.importorskip("textanalyse.corpus")
+    nlp = pytest.importorskip("textanalyse.nlp")
+    themes = pytest.importorskip("textanalyse.themes")
+    texts = [("R1", "eldre", "Jeg venter lenge på hjemmesykepleien, ventetiden er for lang."),
+             ("R2", "eldre", "Personalet er hyggelig og flinke."),
+             ("R3", "unge", "Appen fungerer dårlig og jeg får ikke time."),
+             ("R4", "unge", "Lang ventetid på fastlegen.")]
+    corpus = corpus_module.Corpus.from_documents(
+        [{"doc_id": f"{r}:svar", "respondent": r, "question": "svar", "source": "svar.csv", "text": t, "gruppe": g}
+         for r, g, t in texts], metadata_columns=("gruppe",))
+    result = themes.code_segments(corpus, nlp.annotate(corpus, pipeline="fast"))
+    table = theme_comparison(result, corpus, group_column="gruppe", target="eldre")
+    assert tuple(table.columns) == THEME_COLUMNS
+    coded_docs = result.coded.groupby("theme")["doc_id"].apply(lambda s: set(s))
+    for row in table.itertuples():
+        docs = coded_docs.get(row.theme, set())
+        assert row.coded_target == len({d for d in docs if d in ("R1:svar", "R2:svar")})
+        assert row.coded_reference == len({d for d in docs if d in ("R3:svar", "R4:svar")})
+        assert (row.total_target, row.total_reference) == (2, 2)
+        assert row.small_cells

@@ -220,6 +220,9 @@ def test_nothing_coded_gives_empty_table_with_columns():
     assert result.coded.columns.tolist() == ["doc_id", "segment", "question", "theme", "matched", "pattern",
                                              "start", "end"]
     assert cooccurrence(result.coded, themes=["A"]).loc["A", "A"] == 0
+    summary = theme_summary(result.coded, corpus.documents, themes=["A"])
+    assert summary[["theme", "documents_coded", "documents_total", "passages"]].values.tolist() == [["A", 0, 1, 0]]
+    assert theme_summary(result.coded, corpus.documents).empty
 
 
 # --------------------------------------------------------------------------- validation

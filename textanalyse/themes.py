@@ -634,13 +634,18 @@ def theme_summary(
 
     c = coded[["doc_id", "segment", "theme"]].copy()
     c["doc_id"] = c["doc_id"].astype(str)
+    c["theme"] = c["theme"].astype(str)
     c = c.merge(docs[["doc_id"] + keys], on="doc_id", how="inner")
     docs_coded = c.groupby(keys + ["theme"])["doc_id"].nunique().rename("documents_coded")
     passages = c.drop_duplicates(["doc_id", "segment", "theme"]).groupby(keys + ["theme"]).size().rename("passages")
 
-    grid = totals.merge(pd.DataFrame({"theme": theme_order}), how="cross")
-    grid = grid.merge(docs_coded.reset_index(), on=keys + ["theme"], how="left")
-    grid = grid.merge(passages.reset_index(), on=keys + ["theme"], how="left")
+    grid = totals.merge(pd.DataFrame({"theme": pd.Series(theme_order, dtype=object)}), how="cross")
+    for counts in (docs_coded, passages):
+        counts = counts.reset_index()
+        for key in keys + ["theme"]:
+            counts[key] = counts[key].astype(object)
+            grid[key] = grid[key].astype(object)
+        grid = grid.merge(counts, on=keys + ["theme"], how="left")
     grid["documents_coded"] = grid["documents_coded"].fillna(0).astype(np.int64)
     grid["passages"] = grid["passages"].fillna(0).astype(np.int64)
     grid["documents_total"] = grid["documents_total"].astype(np.int64)

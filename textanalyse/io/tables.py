@@ -141,7 +141,7 @@ def _read_excel(path: Path, *, sheet) -> pd.DataFrame:
         else:
             raise UserError(f"{path}: has no sheet '{sheet}'; sheets are: {', '.join(names)}")
         try:
-            table = workbook.parse(chosen, dtype=object)
+            table = pd.read_excel(workbook, sheet_name=chosen, dtype=object)
         except Exception as error:  # openpyxl raises many types for damaged parts
             raise UserError(f"{path}: sheet '{chosen}' cannot be read ({type(error).__name__}); save it again in Excel") from None
     return table.map(_cell_to_string) if len(table) else table.astype(str)

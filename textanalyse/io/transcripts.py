@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -102,10 +101,8 @@ def read_transcript_text(path: Path, *, encoding: str | None = None) -> str:
 
         try:
             document = docx.Document(str(path))
-        except (zipfile.BadZipFile, KeyError, ValueError) as error:
-            raise UserError(f"{path}: not a valid .docx file ({type(error).__name__}); open and save it again in Word") from None
         except Exception as error:  # python-docx raises several types for damaged packages
-            raise UserError(f"{path}: cannot read this .docx ({type(error).__name__}); open and save it again in Word") from None
+            raise UserError(f"{path}: not a valid .docx file ({type(error).__name__}); open and save it again in Word") from None
         return "\n".join(paragraph.text for paragraph in document.paragraphs)
     data = path.read_bytes()
     return decode_bytes(data, path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")

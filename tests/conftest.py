@@ -1,0 +1,36 @@
+"""Shared fixtures: tiny inline corpora and the optional real data beside the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from textanalyse.corpus import Corpus
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """``../shared/data``; tests using it skip on a user's fresh clone where it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not available")
+    return SHARED_DATA
+
+
+def survey_corpus(answers: dict[str, list[str]], **metadata: list[str]) -> Corpus:
+    """A survey corpus from ``{question: [answer per respondent]}`` and metadata lists."""
+    records = []
+    for question, texts in answers.items():
+        for number, text in enumerate(texts, start=1):
+            record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
+                      "source": "test.csv", "text": text}
+            record.update({column: values[number - 1] for column, values in metadata.items()})
+            records.append(record)
+    return Corpus.from_documents(records, metadata_columns=tuple(metadata))
+
+
+@pytest.fixture
+def make_survey():
+    return survey_corpus

@@ -1,0 +1,85 @@
+"""The results of one run, per material, as the report and workbook receive them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from textanalyse.corpus import Corpus
+
+
+@dataclass
+class Comparison:
+    """One group comparison: word keyness and theme shares (see ``textanalyse.compare``).
+
+    ``keyness`` has the columns of :func:`textanalyse.compare.keyness`; ``themes`` those of
+    :func:`textanalyse.compare.theme_comparison` (empty when no codebook ran).
+    """
+
+    name: str                 # e.g. "unge mot eldre"
+    group_column: str         # e.g. "gruppe" or "question"
+    target: str | None        # None = each group against the rest
+    reference: str | None
+    keyness: pd.DataFrame
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+@dataclass
+class MaterialAnalysis:
+    """Everything computed for one material (a survey file or a set of transcripts).
+
+    Tables (all tidy DataFrames with the modules' documented English column names):
+        overview: ``question, documents, respondents, nonanswers, empty, words`` (one row per
+            question; for transcripts one row ``intervju``).
+        groups: ``variable, value, respondents, documents`` for every grouping variable used.
+        filter_report: ``FilterResult.report`` (``filter, reason, tokens_removed, words_removed, words``).
+        frequencies: ``frequency_table`` top words per question.
+        frequencies_by_group: {group column: frequency table split by that column}.
+        kwic: concordance lines for the top words (may be empty).
+        theme_coded / theme_summary / theme_summary_by_group / theme_cooccurrence: from
+            ``textanalyse.themes`` (empty when no codebook).
+        topics / topic_assignments / topic_left_out: from ``textanalyse.topics``; ``topic_stability``
+            is the run-level adjusted Rand index (None when topics were off).
+        comparisons: list of :class:`Comparison`.
+        quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty.
+    """
+
+    name: str
+    kind: str
+    corpus: Corpus
+    pipeline: str
+    unit: str
+    min_length: int
+    overview: pd.DataFrame
+    groups: pd.DataFrame
+    filter_report: pd.DataFrame
+    frequencies: pd.DataFrame
+    frequencies_by_group: dict[str, pd.DataFrame] = field(default_factory=dict)
+    kwic: pd.DataFrame = field(default_factory=pd.DataFrame)
+    theme_coded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    theme_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+    theme_summary_by_group: dict[str, pd.DataFrame] = field(default_factory=dict)
+    theme_cooccurrence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    topics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    topic_assignments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    topic_left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
+    topic_stability: float | None = None
+    comparisons: list[Comparison] = field(default_factory=list)
+    quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    question_labels: dict[str, str] = field(default_factory=dict)
+    stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
+    language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
+
+
+@dataclass
+class RunResult:
+    """A finished run: the analyses plus what the manifest records."""
+
+    title: str
+    materials: list[MaterialAnalysis]
+    config: dict                     # the full effective config
+    manifest: dict                   # versions, hashes, timings (see textanalyse.run)
+    codebook_name: str | None = None
+    out_dir: str | None = None
+    files: list[str] = field(default_factory=list)

@@ -1,0 +1,284 @@
+"""Command line: parse arguments, call one library function, print or write the result."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from textanalyse import __version__
+from textanalyse.errors import UserError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+
+def default_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "textanalyse")
+
+
+# ---------------------------------------------------------------- shared options
+def input_options(command):
+    """Options every command that reads a corpus takes (same names everywhere)."""
+    options = [
+        click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str)),
+        click.option("--text-col", "text_columns", multiple=True, metavar="COL",
+                     help="Free-text column (repeat for several questions)."),
+        click.option("--id-col", "id_column", metavar="COL", help="Respondent id column (default: row number)."),
+        click.option("--meta", metavar="FILE", help="Transcripts: table with one row per file (column 'fil')."),
+        click.option("--encoding", help="CSV/TXT encoding (default: UTF-8, then cp1252)."),
+        click.option("--sep", help="CSV separator (default: sniffed among ; , tab |)."),
+        click.option("--sheet", help="Excel sheet name or number (default: the first)."),
+        click.option("--speaker", "speaker_labels", multiple=True, metavar="LABEL",
+                     help="Extra speaker label that starts a turn in transcripts."),
+        click.option("--keep-interviewer", is_flag=True, help="Also analyse the interviewer's turns."),
+        click.option("--nonanswer", "extra_nonanswers", multiple=True, metavar="TEXT",
+                     help="Extra answer to treat as a non-answer."),
+        click.option("--pipeline", default="auto", show_default=True,
+                     help="auto, fast, accurate, an installed spaCy package, or a pipeline folder."),
+        click.option("--language", default="auto", show_default=True, type=click.Choice(["auto", "nb", "nn"])),
+        click.option("--cache-dir", default=None, help="Annotation cache folder (default: ~/.cache/textanalyse)."),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the annotation cache."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def filter_options(command):
+    options = [
+        click.option("--unit", default="lemma", show_default=True, type=click.Choice(["lemma", "exact"]),
+                     help="Count lemmas (forms grouped) or exact lowercased forms (as NVivo)."),
+        click.option("--min-length", default=4, show_default=True, type=int, help="Minimum word length."),
+        click.option("--stoplist", "stoplists", multiple=True, metavar="FILE", help="Add a stop list (repeatable)."),
+        click.option("--no-default-stoplists", is_flag=True, help="Do not use the four shipped stop lists."),
+        click.option("--exclude-word", "exclude_words", multiple=True, metavar="WORD", help="Also leave out WORD."),
+        click.option("--keep-word", "keep_words", multiple=True, metavar="WORD",
+                     help="Never leave out WORD, even if a list has it."),
+        click.option("--variants", metavar="FILE", help="Fold spelling variants: CSV of 'variant,word' pairs."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_inputs(params: dict):
+    from textanalyse.options import InputOptions
+
+    return InputOptions(
+        paths=tuple(params.pop("inputs")), text_columns=tuple(params.pop("text_columns")),
+        id_column=params.pop("id_column"), meta=params.pop("meta"), encoding=params.pop("encoding"),
+        sep=params.pop("sep"), sheet=params.pop("sheet"), speaker_labels=tuple(params.pop("speaker_labels")),
+        keep_interviewer=params.pop("keep_interviewer"), extra_nonanswers=tuple(params.pop("extra_nonanswers")),
+        pipeline=params.pop("pipeline"), language=params.pop("language"),
+        cache_dir=None if params.pop("no_cache") else (params.pop("cache_dir") or default_cache_dir()),
+    )
+
+
+def build_filters(params: dict):
+    from textanalyse.options import FilterOptions
+
+    no_defaults = params.pop("no_default_stoplists")
+    return FilterOptions(
+        unit=params.pop("unit"), min_length=params.pop("min_length"), default_lists=() if no_defaults else None,
+        stoplists=tuple(params.pop("stoplists")), exclude_words=tuple(params.pop("exclude_words")),
+        keep_words=tuple(params.pop("keep_words")), variants=params.pop("variants"),
+    )
+
+
+# ---------------------------------------------------------------- output helpers
+@contextlib.contextmanager
+def progress(description: str):
+    """A rich progress bar on stderr (only on a terminal); yields a callback taking a step count."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f}"),
+                  TimeElapsedColumn(), transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda steps: bar.advance(task, steps)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def show_table(table, *, title: str | None = None, limit: int = 40) -> None:
+    """Print a DataFrame as a readable terminal table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    view = Table(title=title, show_lines=False)
+    for column in table.columns:
+        numeric = str(table[column].dtype).startswith(("int", "float"))
+        view.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
+    for row in table.head(limit).itertuples(index=False):
+        view.add_row(*["" if value is None else str(value) for value in row])
+    Console(width=None if sys.stdout.isatty() else 160).print(view)
+    if len(table) > limit:
+        click.echo(f"... {len(table) - limit} more rows; use --out FILE.csv to get them all")
+
+
+def emit(table, out, *, title=None, sheet_name="tabell") -> None:
+    from textanalyse.api import write_table
+
+    if out:
+        write_table(table, out, sheet_name=sheet_name)
+        click.echo(f"wrote {len(table)} rows to {out}", err=True)
+    else:
+        show_table(table, title=title)
+
+
+def handle_errors(function):
+    """Turn every failure into one line on stderr and a non-zero exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        debug = os.environ.get("TEXTANALYSE_DEBUG") == "1"
+        try:
+            return function(*args, **kwargs)
+        except UserError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except KeyboardInterrupt:
+            click.echo("interrupted: nothing was written; earlier results are unchanged", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except MemoryError:
+            click.echo("error: out of memory; split the material into smaller files", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
+        except Exception as error:  # the last guard: never show a traceback (or answer text) to users
+            if debug:
+                raise
+            click.echo(f"internal error ({type(error).__name__}); please report it. "
+                       "Set TEXTANALYSE_DEBUG=1 to see details.", err=True)
+            sys.exit(EXIT_INTERNAL_ERROR)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- commands
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="textanalyse")
+def main():
+    """Norwegian-first analysis of survey free text and interview transcripts.
+
+    \b
+    Example:
+        textanalyse run corpora/eksempel/analyse.toml --out resultater
+        textanalyse freq svar.csv --text-col fungerer_bra --id-col id --top 20
+    """
+
+
+@main.command()
+@click.argument("config", type=click.Path(path_type=str))
+@click.option("--out", "out_dir", help="Output folder (default: from the config).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing output folder.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override one config setting, e.g. --set filters.min_length=3.")
+@handle_errors
+def run(config, out_dir, overwrite, overrides):
+    """Run the whole analysis described by CONFIG (TOML) and write report, workbook and figures.
+
+    \b
+    Example:
+        textanalyse run corpora/eksempel/analyse.toml --out resultater --overwrite
+    """
+    from textanalyse.run import run_analysis
+
+    with progress("Analyserer") as on_progress:
+        result = run_analysis(config, out_dir=out_dir, overwrite=overwrite, overrides=overrides,
+                              cache_dir=default_cache_dir(), on_progress=on_progress)
+    click.echo(f"wrote {result.out_dir}")
+    for name in result.files:
+        click.echo(f"  {name}")
+
+
+@main.command()
+@input_options
+@filter_options
+@click.option("--group-by", help="Split each question's table by this metadata column.")
+@click.option("--top", type=int, help="Only the N most frequent words per table.")
+@click.option("--out", help="Write the table to FILE.csv or FILE.xlsx instead of the terminal.")
+@click.option("--filter-report", metavar="FILE", help="Also write what each filter removed to FILE.csv.")
+@handle_errors
+def freq(**params):
+    """Word frequencies per question (NVivo's word-frequency query, reproducibly).
+
+    \b
+    Example:
+        textanalyse freq brukerundersokelse.csv --text-col fungerer_bra --text-col fungerer_darlig \\
+            --id-col respondent_id --unit exact --top 20 --out ord.csv
+    """
+    from textanalyse import api
+
+    group_by, top, out, report_path = params.pop("group_by"), params.pop("top"), params.pop("out"), params.pop("filter_report")
+    inputs, filters = build_inputs(params), build_filters(params)
+    with progress("Annoterer") as on_progress:
+        table, report = api.freq(inputs, filters, group_by=group_by, top=top, on_progress=on_progress)
+    if report_path:
+        api.write_table(report, report_path)
+    emit(table, out, title="Ordfrekvenser", sheet_name="ordfrekvenser")
+    if not out:
+        removed = ", ".join(f"{row.filter}: {row.tokens_removed}" for row in report.itertuples())
+        click.echo(f"removed tokens — {removed}", err=True)
+
+
+@main.command()
+@input_options
+@click.option("--word", "word", required=True, metavar="PATTERN", help="Word, lemma or pattern with * (e.g. bolig*).")
+@click.option("--window", default=5, show_default=True, type=int, help="Words of context on each side.")
+@click.option("--out", help="Write to FILE.csv or FILE.xlsx.")
+@handle_errors
+def kwic(**params):
+    """Keyword in context: every occurrence of a word with the words around it.
+
+    \b
+    Example:
+        textanalyse kwic brukerundersokelse.csv --text-col fungerer_bra --word "oppfølging" --window 6
+    """
+    from textanalyse import api
+
+    pattern = params.pop("word")
+    window, out = params.pop("window"), params.pop("out")
+    inputs = build_inputs(params)
+    with progress("Annoterer") as on_progress:
+        table = api.kwic(inputs, pattern, window=window, on_progress=on_progress)
+    emit(table[["doc_id", "question", "left", "keyword", "right"]] if not out else table, out,
+         title=f"Konkordans: {pattern}", sheet_name="konkordans")
+
+
+@main.command("suggest-exclusions")
+@input_options
+@filter_options
+@click.option("--top", default=40, show_default=True, type=int, help="Number of candidates.")
+@click.option("--out", help="Write to FILE.csv or FILE.xlsx.")
+@handle_errors
+def suggest_exclusions(**params):
+    """Candidate words for the ambiguity and low-information lists, with evidence. Changes no list.
+
+    \b
+    Example:
+        textanalyse suggest-exclusions brukerundersokelse.csv --text-col fungerer_bra \\
+            --text-col fungerer_darlig --text-col forslag --id-col respondent_id
+    """
+    from textanalyse import api
+
+    top, out = params.pop("top"), params.pop("out")
+    inputs, filters = build_inputs(params), build_filters(params)
+    with progress("Annoterer") as on_progress:
+        table = api.suggest_exclusions(inputs, filters, top=top, on_progress=on_progress)
+    emit(table, out, title="Forslag til utelatte ord", sheet_name="forslag")
+
+
+if __name__ == "__main__":
+    main()
