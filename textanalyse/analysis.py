@@ -70,6 +70,7 @@ class MaterialAnalysis:
     question_labels: dict[str, str] = field(default_factory=dict)
     stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
+    pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
 
 
 @dataclass

@@ -10,6 +10,7 @@ Output of :func:`apply_filters` (stable column names):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +104,8 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     if not isinstance(min_length, (int, np.integer)) or isinstance(min_length, bool) or min_length < 1:
         raise UserError(f"min length must be a whole number of at least 1, got {min_length!r}")
     lists = default_stoplists() if stoplists is None else list(stoplists)
+    if unit == "exact":
+        tokens = split_letter_runs(tokens)
     keep = frozenset(word.lower() for word in keep_words)
     mapping = {str(k).lower(): str(v).lower() for k, v in dict(variants or {}).items()}
     unit_codes, unit_words = _codes(tokens["lemma" if unit == "lemma" else "lower"])
@@ -153,6 +156,36 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
         variant_table = pd.DataFrame(used, columns=["variant", "word", "count"])
     return FilterResult(kept=kept, report=report, unit=unit, min_length=int(min_length), stoplists=tuple(lists),
                         variants=variant_table)
+
+
+def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:
+    """One row per run of letters, as NVivo and a plain letter count see words.
+
+    ``Oslo-området`` becomes ``oslo`` and ``området``; ``helse-`` becomes ``helse``. Rows
+    keep the token's offsets; ``lower`` holds the letter run. Tokens without letters stay as
+    one non-word row.
+
+    Example:
+        >>> split_letter_runs(tokens)["lower"].tolist()     # doctest: +SKIP
+        ['oslo', 'området']
+    """
+    lower_codes, lower_words = _codes(tokens["lower"])
+    runs = [_LETTER_RUN.findall(word) or [word] for word in lower_words]
+    if all(len(run) == 1 and run[0] == word for run, word in zip(runs, lower_words)):
+        return tokens
+    counts = np.fromiter((len(run) for run in runs), dtype=np.int64, count=len(runs))[lower_codes]
+    rows = np.repeat(np.arange(len(tokens)), counts)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    pieces = np.array([piece for run in runs for piece in run], dtype=object)
+    first_piece = np.concatenate([[0], np.cumsum([len(run) for run in runs])[:-1]]).astype(np.int64)
+    piece_values = pieces[first_piece[lower_codes[rows]] + within]
+    expanded = tokens.iloc[rows].reset_index(drop=True)
+    codes, values = pd.factorize(piece_values)
+    expanded["lower"] = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object))
+    return expanded
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

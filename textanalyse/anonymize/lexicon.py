@@ -172,37 +172,72 @@ def word_lemma(lower: str) -> str | None:
     return None
 
 
+# Endings of Norwegian farm names and patronymics: a word like "Sponheim" or "Granstad" splits
+# into two ordinary words, yet it is a name, so compound splitting stops at these endings.
+NAME_ENDINGS = (
+    "sen", "heim", "rud", "stad", "seth", "set", "dal", "dahl", "vik", "land", "nes", "berg",
+    "gård", "gaard", "haug", "lie", "bø", "by", "bakk", "holm", "rød", "stuen", "moen", "sæter",
+    "seter", "vold", "voll", "strand", "fjord", "øy", "ås", "aas", "hus", "toft", "hammer",
+)
+
+
+def _is_dictionary_word(lower: str) -> bool:
+    """True when simplemma knows the lowercase form as a common word (not a proper noun)."""
+    if lower in EXTRA_ORDINARY_WORDS:
+        return True
+    lemma = word_lemma(lower)
+    # simplemma maps some lowercase forms to proper nouns ("justin" → "Justin", "sv" → "SV")
+    return lemma is not None and not lemma[:1].isupper()
+
+
+@lru_cache(maxsize=200_000)
+def is_dictionary_word(lower: str) -> bool:
+    """True when the lowercase form itself is in simplemma's dictionary as a common word."""
+    return _is_dictionary_word(lower)
+
+
 @lru_cache(maxsize=200_000)
 def is_ordinary_word(lower: str) -> bool:
-    """True when a lowercase form is a Norwegian word (or a compound of two known words)."""
-    if lower in EXTRA_ORDINARY_WORDS or word_lemma(lower) is not None:
+    """True when a lowercase form is a Norwegian word: in the dictionary, a genitive, or a compound."""
+    if _is_dictionary_word(lower):
         return True
     if "-" in lower:
         return all(is_ordinary_word(part) for part in lower.split("-") if part)
+    if lower.endswith("s") and len(lower) > 4 and _is_dictionary_word(lower[:-1]):
+        return True  # genitive: "lovens", "menneskers"
+    if lower.endswith(NAME_ENDINGS):
+        return False
     # Compounds ("ruskonsulentene", "gjerningsbeskrivelsen") are rarely all in the dictionary:
     # accept a known head word of ≥ 4 letters after a known first part (with optional linking s/e).
     for split in range(3, len(lower) - 3):
         head = lower[split:]
-        if word_lemma(head) is None:
+        if not _is_dictionary_word(head):
             continue
         first = lower[:split]
-        if word_lemma(first) is not None:
+        if _is_dictionary_word(first):
             return True
-        if first[-1] in "se" and len(first) > 3 and word_lemma(first[:-1]) is not None:
+        if first[-1] in "se" and len(first) > 3 and _is_dictionary_word(first[:-1]):
             return True
     return False
 
 
-@lru_cache(maxsize=200_000)
-def is_base_word(lower: str) -> bool:
-    """True when a lowercase form is a dictionary headword itself ("per", "bo", "sol").
+# Function words that are also first names: only a clear verb after them makes them names.
+FUNCTION_WORD_NAMES = frozenset({"andre", "hans", "vår", "per", "dag"})
 
-    Used for names that are also words: ``Ida`` is only an inflected form of "ide" and is far
-    more often the name, while ``Per`` (per uke) and ``Bo`` (å bo) are common words.
+
+@lru_cache(maxsize=1)
+def name_words() -> frozenset[str]:
+    """First names that are also common words ("per", "bo", "sol", "anna" in nynorsk)."""
+    return frozenset(fold(word) for word in read_list("name_words.txt")) | FUNCTION_WORD_NAMES
+
+
+def is_name_word(lower: str) -> bool:
+    """True when a first name is also an everyday word, so it needs evidence to be masked.
+
+    simplemma lists many names in lowercase ("geir", "einar"), so its dictionary alone cannot
+    tell; the curated ``data/name_words.txt`` can.
     """
-    if lower in EXTRA_ORDINARY_WORDS:
-        return True
-    return word_lemma(lower) == lower
+    return lower in name_words() or lower in EXTRA_ORDINARY_WORDS
 
 
 @lru_cache(maxsize=200_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -105,6 +106,7 @@ ORG_WORD_ENDINGS = (
 COMPANY_SUFFIXES = frozenset({"AS", "ASA", "SA", "ANS", "DA", "BA", "KS", "NUF"})
 _OPENING_PUNCTUATION = " \t\r\u00a0«\"'“‘„(–—-*•[>"
 _SENTENCE_END = ".!?:…"
+_NUMBERING = re.compile(r"[.!?:…]?\s+(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+")
 
 
 class MaskSpan(NamedTuple):
@@ -179,6 +181,8 @@ def _tokens(text: str, shouting: bool) -> list[_Token]:
             initial = not any(c.isalnum() for c in gap)
         elif "\n" in gap:
             initial = True
+        elif _NUMBERING.fullmatch(gap):
+            initial = True  # a numbered heading or list item: "11.3.2 Grunnlaget", "2) Kari"
         else:
             stripped = gap.rstrip(_OPENING_PUNCTUATION)
             initial = bool(stripped) and stripped[-1] in _SENTENCE_END
@@ -334,7 +338,8 @@ def _find_rule_spans(text: str, lex: _Lexicon) -> tuple[list[_Candidate], list[s
             continue
         if token.capitalised:
             kind = _decide_capitalised(tokens, index, prev, nxt, decided, lex)
-            if kind is None and (not token.initial or _known(token, lex)) and len(token.form) > 1:
+            emphasis = token.all_caps and lexicon.is_dictionary_word(token.lower)
+            if kind is None and not emphasis and (not token.initial or _known(token, lex)) and len(token.form) > 1:
                 uncertain.append(token.form)
         else:
             kind = _decide_lowercase(tokens, index, prev, decided, lex)
@@ -376,9 +381,13 @@ def _decide_capitalised(
     lex: _Lexicon,
 ) -> str | None:
     token = tokens[index]
+    if token.lower in ABBREVIATIONS and nxt is not None and nxt.gap_before.startswith("."):
+        return None  # "Dr. Eriksen", "St. Olav": the title, not the name
     if len(token.form) == 1:
         # An initial belongs to a name next to it ("O. Nordmann", "Kari N."); alone it is left.
         return None
+    if token.all_caps and lexicon.is_dictionary_word(token.lower):
+        return None  # emphasis ("de hjelper IKKE"), not an acronym
     if not token.initial:
         # Norwegian capitalises nothing but names mid-sentence: every such word is masked.
         return _classify_capitalised(token, prev, nxt, lex)
@@ -386,10 +395,8 @@ def _decide_capitalised(
     key = _lookup_key(token.lower, lex.names, lex.place_or_org)
     known_first = key in lex.first
     known_other = key in lex.surnames or key in lex.place_words or key in lex.org_words
-    if token.all_caps:
-        return "ORG" if not lexicon.is_ordinary_word(token.lower) else None
     if known_first or known_other:
-        ambiguous = lexicon.is_base_word(key) if known_first else lexicon.is_ordinary_word(key)
+        ambiguous = lexicon.is_name_word(key) if known_first else lexicon.is_dictionary_word(key)
         if not ambiguous:
             return _classify_capitalised(token, prev, nxt, lex)
         return _classify_capitalised(token, prev, nxt, lex) if _confirms_name(token, nxt, tokens, index, lex) else None
@@ -407,7 +414,11 @@ def _decide_capitalised(
 
 def _confirms_name(token: _Token, nxt: _Token | None, tokens: Sequence[_Token], index: int, lex: _Lexicon) -> bool:
     """For a sentence-initial word that is both a name and a word: does what follows make it a name?"""
-    if nxt is None or not _joined(nxt):
+    if nxt is None:
+        return False
+    if nxt.gap_before.strip(" \t\u00a0") == "," and nxt.capitalised and not nxt.initial:
+        return not _is_kept(nxt.form, lex)  # "Høyre, KrF og Venstre"
+    if not _joined(nxt):
         return False
     if nxt.capitalised and not _is_kept(nxt.form, lex):
         return True  # "Per Hansen", "Finn Eilertsen"
@@ -416,7 +427,15 @@ def _confirms_name(token: _Token, nxt: _Token | None, tokens: Sequence[_Token], 
     if nxt.lower == "og":
         after = tokens[index + 2] if index + 2 < len(tokens) else None
         return after is not None and after.capitalised and _joined(after)
-    return nxt.lower in SUBJECT_FOLLOWERS and token.lower in lex.first
+    if nxt.lower in SUBJECT_FOLLOWERS:
+        return True
+    if token.lower in lexicon.FUNCTION_WORD_NAMES:
+        return False  # "Hans kone", "Per innbygger": only a clear verb above makes these names
+    # A finite verb after the word ("Tore lurer på", "Liv kjørte"): the word is the subject.
+    lemma = lexicon.word_lemma(nxt.lower)
+    if lemma is not None and lemma != nxt.lower and lemma.endswith("e") and not lemma[:1].isupper():
+        return True
+    return len(nxt.lower) >= 4 and nxt.lower.endswith(("er", "te", "de")) and lexicon.is_dictionary_word(nxt.lower)
 
 
 def _decide_lowercase(
@@ -427,7 +446,7 @@ def _decide_lowercase(
     lex: _Lexicon,
 ) -> str | None:
     token = tokens[index]
-    if len(token.lower) < 3:
+    if len(token.lower) < 3 or token.lower in POSSESSIVES:
         return None
     key = _lookup_key(token.lower, lex.names, lex.place_words)
     in_context = _name_context(tokens, index)
@@ -437,8 +456,8 @@ def _decide_lowercase(
         return "NAVN"
     if in_context and prev is not None and prev.lower in STRONG_NAME_CUES and not lexicon.is_ordinary_word(token.lower):
         return "NAVN"  # "han heter zlatan": an unknown non-word right after "heter"
-    if key in lex.first and not lexicon.is_ordinary_word(key):
-        return "NAVN"  # "kari", "trond": names that are no Norwegian word
+    if key in lex.first and not lexicon.is_name_word(key) and key not in lex.place_words:
+        return "NAVN"  # "kari", "trond": names that are no everyday word
     if key in lex.place_words and not lexicon.is_ordinary_word(key):
         return "STED"  # "oslo", "tromsø"
     if (

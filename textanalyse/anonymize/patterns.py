@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from textanalyse.anonymize.lexicon import address_suffixes, street_suffixes
+from textanalyse.anonymize.lexicon import address_suffixes, is_dictionary_word, street_suffixes
 
 # Types, most specific first: when rule spans overlap, the earlier type in this order wins.
 STRUCTURED_PRIORITY = ("EPOST", "FNR", "TELEFON", "TALL", "ADRESSE", "DATO")
@@ -38,15 +38,16 @@ PHONE_CUE = re.compile(
     re.IGNORECASE,
 )
 
+# Full month names, or abbreviations with their optional dot ("3. jan. 2023").
 MONTHS = (
     "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
-    "jan|feb|febr|mar|apr|jun|jul|aug|sep|sept|okt|nov|des"
+    r"(?:jan|febr|feb|mar|apr|jun|jul|aug|sept|sep|okt|nov|des)(?![\w])\.?"
 )
 _DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 DATE_PATTERNS = (
     # 12. mars, 3. januar 2023, 3 jan. 2023
-    re.compile(rf"(?<![\w.,]){_DAY}\.?\s*(?:{MONTHS})(?![\w])\.?(?:\s+(?:19|20)\d\d(?!\d))?", re.IGNORECASE),
+    re.compile(rf"(?<![\w.,]){_DAY}\.?\s*(?:{MONTHS})(?![\w])(?:\s+(?:19|20)\d\d(?!\d))?", re.IGNORECASE),
     # 12.03.2024, 12.3.24, 12-03-2024, 12/3/2024
     re.compile(rf"(?<![\w.,/]){_DAY}([./\-]){_MONTH}\1(?:(?:19|20)\d\d|\d\d)(?![\w]|[.,/]\d)"),
     # 2024-03-12
@@ -136,4 +137,7 @@ def find_structured(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
             yield match.start(), match.end(), "DATO"
     for match in address_pattern().finditer(text):
+        first_word = match.group(0).split(None, 1)[0].lower()
+        if not first_word.endswith(street_suffixes()) and is_dictionary_word(first_word):
+            continue  # "Barnehagen 2 dager": an ordinary word with an address-like ending
         yield match.start(), match.end(), "ADRESSE"

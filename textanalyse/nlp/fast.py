@@ -115,7 +115,8 @@ def lemmatize_forms(lowers, langs) -> list[str]:
         if not any(ch.isalpha() for ch in lower):
             lemmas.append(lower)
             continue
-        lemma = simplemma.lemmatize(lower, lang=lang).lower()
+        bare = lower.strip("-")  # "helse-" in "helse- og omsorg" is the word helse
+        lemma = simplemma.lemmatize(bare or lower, lang=lang).lower()
         if lemma == lower and len(lower) >= 8 and lower.isalpha() and not simplemma.is_known(lower, lang=lang):
             lemma = _lemmatize_by_head(lower, lang, simplemma)
         lemmas.append(lemma)

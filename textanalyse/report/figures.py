@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import numpy as np
@@ -206,29 +207,32 @@ def theme_chart(summary: pd.DataFrame, path, *, group_column: str | None = None,
             fig = _message_figure("Ingen temaer å vise", size=(7.0, 3.0))
         else:
             k = len(series)
-            fig = Figure(figsize=(7.5, max(3.0, len(themes) * (0.22 * k + 0.3) + 1.5)))
+            fig = Figure(figsize=(7.0, max(2.6, len(themes) * (0.17 * k + 0.13) + 1.3)))
             ax = fig.add_subplot()
             bar = 0.8 / k
             base = np.arange(len(themes))[::-1].astype(float)
             for i, (name, n, rows) in enumerate(series):
-                share = 100 * rows["share"].to_numpy(dtype=float)
-                low = 100 * rows["ci_low"].to_numpy(dtype=float)
-                high = 100 * rows["ci_high"].to_numpy(dtype=float)
-                share = np.nan_to_num(share)
-                err = np.vstack([np.clip(share - np.nan_to_num(low), 0, None),
-                                 np.clip(np.nan_to_num(high) - share, 0, None)])
+                share = np.nan_to_num(100 * rows["share"].to_numpy(dtype=float))
+                low = np.nan_to_num(100 * rows["ci_low"].to_numpy(dtype=float))
+                high = np.nan_to_num(100 * rows["ci_high"].to_numpy(dtype=float))
+                err = np.vstack([np.clip(share - low, 0, None), np.clip(high - share, 0, None)])
                 y = base + 0.4 - bar * (i + 0.5) if k > 1 else base
                 label = f"{name} (n = {n})" if n is not None else name
-                ax.barh(y, share, height=bar * 0.9, color=GROUP_COLOURS[i % len(GROUP_COLOURS)], label=label,
-                        xerr=err, error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
+                ax.barh(y, share, height=bar * 0.9 if k > 1 else 0.7, color=GROUP_COLOURS[i % len(GROUP_COLOURS)],
+                        label=label, xerr=err, error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
+            if k == 1 and series[0][1] is not None:
+                title = f"{title} (n = {series[0][1]})" if title else f"n = {series[0][1]}"
             ax.set_yticks(base, labels=themes)
-            ax.set_xlim(0, 100)
+            upper = max(float(np.nanmax(np.nan_to_num(100 * rows["ci_high"].to_numpy(dtype=float)), initial=0.0))
+                        for _, _, rows in series)
+            ax.set_xlim(0, min(100.0, max(10.0, math.ceil(upper * 1.05 / 10) * 10)))
             ax.set_xlabel("Andel dokumenter med temaet (%), med 95 % konfidensintervall (Wilson)")
             ax.grid(axis="x", color="#dddddd", linewidth=0.6)
             ax.set_axisbelow(True)
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
-            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 4), frameon=False, fontsize=8)
+            if k > 1:
+                ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 4), frameon=False, fontsize=8)
             if title:
                 fig.suptitle(title, fontsize=11)
             fig.tight_layout()

@@ -1,0 +1,289 @@
+"""Quote candidates for reports: typical, varied, readable alone, de-identified, with risk flags.
+
+Columns of :func:`quote_candidates` (stable): ``theme_or_word, kind, rank, quote, doc_id,
+respondent, question, group, matched, risk_flags, citation, score``.
+
+- ``kind``: ``word`` (a word or lemma, ``*`` patterns allowed), ``theme`` (a codebook theme)
+  or ``topic``.
+- ``quote``: whole sentences around the match, de-identified (``[NAVN]``, ``[STED]`` ...).
+- ``score``: cosine similarity of the quote to the centre of all candidates for that item
+  (TF-IDF of lemmas): high = typical.
+- ``risk_flags``: what a researcher must check before publishing (rare words used by one
+  respondent only, ages, numbers, named diagnoses, small-municipality cues, capitalised words
+  the masker was unsure of), ``; ``-separated.
+- ``citation``: the quote in report style, ``«…» (informant, unge)``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from textanalyse.corpus import Corpus
+from textanalyse.errors import UserError
+
+QUOTE_COLUMNS = ["theme_or_word", "kind", "rank", "quote", "doc_id", "respondent", "question", "group", "matched",
+                 "risk_flags", "citation", "score"]
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÆØÅ0-9])|\n+")
+_AGE = re.compile(r"\b\d{1,3}\s*(?:år\b|-?åring)|\b(?:er|var|blir|fyller)\s+\d{2}\b", re.IGNORECASE)
+_DIGITS = re.compile(r"\d")
+DIAGNOSES = frozenset(
+    "schizofreni schizofren bipolar adhd add ptsd ptsd-diagnose psykose psykotisk depresjon angstlidelse "
+    "spiseforstyrrelse anoreksi bulimi autisme asperger tourette epilepsi hepatitt hiv aids kreft demens "
+    "alzheimer parkinson diabetes kols borderline personlighetsforstyrrelse ocd tvangslidelse".split()
+)
+SMALL_PLACE_CUES = ("bygda", "bygd", "alle kjenner alle", "lita kommune", "liten kommune", "lille kommunen",
+                    "små kommune", "grenda", "øya")
+SIMILARITY_DUPLICATE = 0.8
+DIVERSITY_WEIGHT = 0.5
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (ends at . ! ? … before a capital, or line breaks).
+
+    Example:
+        >>> text = "Bra hjelp. Lang ventetid!"
+        >>> [text[a:b] for a, b in split_sentences(text)]
+        ['Bra hjelp.', 'Lang ventetid!']
+    """
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if text[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: pd.DataFrame | None = None,
+                     themes=(), topic_assignments: pd.DataFrame | None = None, topic_labels=None,
+                     per_item: int = 3, min_words: int = 8, max_words: int = 60, group_column: str | None = None,
+                     numbered: bool = True) -> pd.DataFrame:
+    """The ``per_item`` best quotes for each word, theme and topic asked for.
+
+    Args:
+        corpus, tokens: the material and its full token table (``annotate``).
+        words: words or lemmas (``oppfølging``, ``bolig*``).
+        coded, themes: the coded table from :func:`textanalyse.themes.code_segments` and the
+            theme names to quote (all coded themes when ``themes`` is empty and ``coded`` given).
+        topic_assignments, topic_labels: ``TopicResult.assignments`` and ``{topic: label}``.
+        per_item: quotes per item; min_words, max_words: the length a quote may have.
+        group_column: metadata column named in the citation (e.g. ``gruppe``).
+        numbered: number placeholders within a quote (``[NAVN-1]``, ``[NAVN-2]``).
+
+    Candidates are whole sentences around a match, widened to neighbouring sentences until
+    they reach ``min_words``; ranked by closeness to the centre of all candidates, skipping
+    near-duplicates and a second quote from the same respondent.
+
+    Example:
+        >>> quote_candidates(corpus, tokens, words=["oppfølging"], per_item=2)   # doctest: +SKIP
+    """
+    if per_item < 1 or min_words < 1 or max_words < min_words:
+        raise UserError("quotes: per_item and min_words must be at least 1, and max_words at least min_words")
+    if group_column and group_column not in corpus.metadata_columns:
+        raise UserError(f"quotes: group column '{group_column}' not found; metadata columns are: "
+                        + ", ".join(corpus.metadata_columns))
+    hits = []
+    if words:
+        from textanalyse.kwic import pattern_matcher
+
+        for word in words:
+            match = pattern_matcher(word)
+            lemma_hit = np.fromiter((match(w) for w in tokens["lemma"].cat.categories), dtype=bool)
+            lower_hit = np.fromiter((match(w) for w in tokens["lower"].cat.categories), dtype=bool)
+            mask = (lemma_hit[tokens["lemma"].cat.codes.to_numpy()] | lower_hit[tokens["lower"].cat.codes.to_numpy()])
+            found = tokens.loc[mask & tokens["is_word"].to_numpy(), ["doc_id", "segment", "start", "end", "form"]]
+            hits.append(pd.DataFrame({"item": word, "kind": "word", "doc_id": found["doc_id"].astype(str),
+                                      "segment": found["segment"], "start": found["start"], "end": found["end"],
+                                      "matched": found["form"].astype(str)}))
+    if coded is not None and len(coded):
+        wanted = list(themes) or list(dict.fromkeys(coded["theme"]))
+        rows = coded[coded["theme"].isin(wanted)]
+        hits.append(pd.DataFrame({"item": rows["theme"], "kind": "theme", "doc_id": rows["doc_id"].astype(str),
+                                  "segment": rows["segment"], "start": rows["start"], "end": rows["end"],
+                                  "matched": rows["matched"]}))
+    if topic_assignments is not None and len(topic_assignments):
+        labels = dict(topic_labels or {})
+        rows = topic_assignments[topic_assignments["topic"] >= 0]
+        hits.append(pd.DataFrame({"item": [labels.get(t, f"tema {t}") for t in rows["topic"]], "kind": "topic",
+                                  "doc_id": rows["doc_id"].astype(str), "segment": rows["segment"], "start": -1,
+                                  "end": -1, "matched": ""}))
+    if not hits:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    hits = pd.concat(hits, ignore_index=True)
+    candidates = _candidates(hits, corpus, min_words=min_words, max_words=max_words)
+    if candidates.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    chosen = _choose(candidates, per_item=per_item)
+    return _finish(chosen, corpus, tokens, group_column=group_column, numbered=numbered)
+
+
+def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words: int) -> pd.DataFrame:
+    texts = corpus.segments.set_index(["doc_id", "segment"])["text"]
+    respondents = corpus.documents.set_index("doc_id")["respondent"]
+    sentence_cache: dict = {}
+    rows = []
+    for item, kind, doc_id, segment, start, end, matched in hits[
+            ["item", "kind", "doc_id", "segment", "start", "end", "matched"]].itertuples(index=False):
+        key = (doc_id, int(segment))
+        text = texts.get(key)
+        if text is None:
+            continue
+        sentences = sentence_cache.get(key)
+        if sentences is None:
+            sentences = sentence_cache[key] = split_sentences(text)
+        if not sentences:
+            continue
+        if start < 0:  # topics: the most central sentence window of the segment
+            first = 0
+        else:
+            first = next((i for i, (a, b) in enumerate(sentences) if a <= start < b + 1), None)
+            if first is None:
+                continue
+        last = first
+        count = lambda a, b: len(text[sentences[a][0]:sentences[b][1]].split())  # noqa: E731
+        while count(first, last) < min_words and (first > 0 or last < len(sentences) - 1):
+            if last < len(sentences) - 1:
+                last += 1
+            else:
+                first -= 1
+        n_words = count(first, last)
+        if not min_words <= n_words <= max_words:
+            continue
+        rows.append({"item": item, "kind": kind, "doc_id": doc_id, "segment": int(segment),
+                     "respondent": respondents.get(doc_id, doc_id), "start": sentences[first][0],
+                     "end": sentences[last][1], "text": text[sentences[first][0]:sentences[last][1]],
+                     "matched": matched})
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    matched = frame.groupby(["item", "kind", "doc_id", "segment", "start", "end"], sort=False)["matched"].agg(
+        lambda values: ", ".join(dict.fromkeys(v for v in values if v)))
+    frame = frame.drop(columns="matched").drop_duplicates(["item", "kind", "doc_id", "segment", "start", "end"])
+    return frame.merge(matched.reset_index(), on=["item", "kind", "doc_id", "segment", "start", "end"])
+
+
+def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    chosen = []
+    for (item, kind), group in candidates.groupby(["item", "kind"], sort=False):
+        group = group.sort_values(["doc_id", "segment", "start"], kind="stable").reset_index(drop=True)
+        vectorizer = TfidfVectorizer(lowercase=True, token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True)
+        try:
+            matrix = vectorizer.fit_transform(group["text"])
+        except ValueError:  # no usable words at all
+            continue
+        centre = np.asarray(matrix.mean(axis=0)).ravel()
+        norm = np.linalg.norm(centre) or 1.0
+        typicality = np.asarray(matrix @ centre).ravel() / norm
+        similarity = (matrix @ matrix.T).toarray()
+        picked, respondents = [], set()
+        order = np.lexsort((np.arange(len(group)), -typicality))
+        while len(picked) < per_item:
+            best, best_value = None, -np.inf
+            for index in order:
+                if index in picked or group.at[index, "respondent"] in respondents:
+                    continue
+                redundancy = max((similarity[index, p] for p in picked), default=0.0)
+                if redundancy >= SIMILARITY_DUPLICATE:
+                    continue
+                value = typicality[index] - DIVERSITY_WEIGHT * redundancy
+                if value > best_value + 1e-12:
+                    best, best_value = index, value
+            if best is None:
+                break
+            picked.append(best)
+            respondents.add(group.at[best, "respondent"])
+        for rank, index in enumerate(picked, start=1):
+            row = group.loc[index].to_dict()
+            row.update({"theme_or_word": item, "kind": kind, "rank": rank, "score": round(float(typicality[index]), 4)})
+            chosen.append(row)
+    return pd.DataFrame(chosen)
+
+
+def _finish(chosen: pd.DataFrame, corpus: Corpus, tokens: pd.DataFrame, *, group_column, numbered) -> pd.DataFrame:
+    from textanalyse.anonymize import mask_text
+
+    if chosen.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    documents = corpus.documents.set_index("doc_id")
+    document_frequency = _respondent_frequency(tokens, corpus)
+    entity_spans = _entity_spans(tokens)
+    rows = []
+    for row in chosen.itertuples(index=False):
+        entities = [(a - row.start, b - row.start, label)
+                    for a, b, label in entity_spans.get((row.doc_id, row.segment), ())
+                    if a >= row.start and b <= row.end]
+        masked = mask_text(row.text, numbered=numbered, entities=entities or None)
+        group = documents.at[row.doc_id, group_column] if group_column else ""
+        who = "informant" if corpus.kind == "transcripts" else "respondent"
+        quote = " ".join(masked.text.split())
+        rows.append({
+            "theme_or_word": row.theme_or_word, "kind": row.kind, "rank": row.rank, "quote": quote,
+            "doc_id": row.doc_id, "respondent": row.respondent, "question": documents.at[row.doc_id, "question"],
+            "group": group, "matched": row.matched,
+            "risk_flags": "; ".join(risk_flags(masked.text, uncertain=masked.uncertain,
+                                               respondent_frequency=document_frequency,
+                                               metadata=documents.loc[row.doc_id])),
+            "citation": f"«{quote}» ({who}{', ' + group if group else ''})",
+            "score": row.score,
+        })
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)
+
+
+def risk_flags(masked_text: str, *, uncertain=(), respondent_frequency=None, metadata=None) -> list[str]:
+    """What to check in a (masked) quote before publishing it.
+
+    Example:
+        >>> risk_flags("Jeg er 19 år og har ADHD.")
+        ['alder', 'tall', 'diagnose: adhd']
+    """
+    flags = []
+    lower = masked_text.lower()
+    if _AGE.search(masked_text):
+        flags.append("alder")
+    if _DIGITS.search(re.sub(r"\[[A-ZÆØÅ]+(?:-\d+)?\]", "", masked_text)):
+        flags.append("tall")
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", lower)
+    diagnoses = sorted({word for word in words if word in DIAGNOSES})
+    if diagnoses:
+        flags.append("diagnose: " + ", ".join(diagnoses))
+    if respondent_frequency is not None:
+        rare = sorted({w for w in words if len(w) >= 5 and respondent_frequency.get(w, 0) == 1})
+        if rare:
+            flags.append("sjeldne ord (én respondent): " + ", ".join(rare[:5]))
+    small = [cue for cue in SMALL_PLACE_CUES if re.search(rf"\b{re.escape(cue)}\b", lower)]
+    if metadata is not None:
+        size = " ".join(str(value).lower() for key, value in metadata.items() if "kommune" in str(key).lower())
+        if "liten" in size or "små" in size:
+            small.append("svar fra liten kommune")
+    if small:
+        flags.append("liten kommune: " + ", ".join(dict.fromkeys(small)))
+    if uncertain:
+        flags.append("usikre ord med stor forbokstav: " + ", ".join(dict.fromkeys(uncertain)))
+    return flags
+
+
+def _respondent_frequency(tokens: pd.DataFrame, corpus: Corpus) -> dict[str, int]:
+    """For each lowercased word form: how many respondents used it."""
+    respondents = corpus.documents.set_index("doc_id")["respondent"]
+    words = tokens.loc[tokens["is_word"].to_numpy(), ["doc_id", "lower"]]
+    frame = pd.DataFrame({"respondent": words["doc_id"].astype(str).map(respondents).to_numpy(),
+                          "lower": words["lower"].astype(str).to_numpy()}).drop_duplicates()
+    return frame.groupby("lower").size().to_dict()
+
+
+def _entity_spans(tokens: pd.DataFrame) -> dict:
+    """``{(doc_id, segment): [(start, end, label)]}`` from the pipeline's entity column."""
+    has_entity = tokens["ent"].astype(str) != ""
+    spans: dict = {}
+    if not has_entity.any():
+        return spans
+    rows = tokens.loc[has_entity, ["doc_id", "segment", "start", "end", "ent"]]
+    for doc_id, segment, start, end, label in rows.itertuples(index=False):
+        spans.setdefault((str(doc_id), int(segment)), []).append((int(start), int(end), str(label)))
+    return spans
