@@ -107,3 +107,149 @@ def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell") -> Non
         raise UserError(f"{path}: cannot write here (permission denied, or the file is open in Excel)") from None
     except OSError as error:
         raise UserError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def themes(inputs: InputOptions, *, codebook=None, group_by=None, on_progress=None):
+    """The ``themes`` command: coded passages, summary per question (and group), co-occurrence.
+
+    Returns ``(coded, summary, cooccurrence, warnings)``; ``codebook`` ``None`` = the shipped one.
+    """
+    from textanalyse.themes import code_segments, cooccurrence, load_codebook, theme_summary
+
+    material = load_material(inputs, on_progress=on_progress)
+    book = load_codebook(codebook)
+    coding = code_segments(material.corpus, material.tokens, book)
+    if group_by and group_by not in material.corpus.metadata_columns:
+        raise UserError(f"--group-by column '{group_by}' not found; metadata columns are: "
+                        + (", ".join(material.corpus.metadata_columns) or "(none)"))
+    summary = theme_summary(coding.coded, material.corpus.documents, group_column=group_by, themes=book.theme_names)
+    return coding.coded, summary, cooccurrence(coding.coded, themes=book.theme_names), coding.warnings
+
+
+def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, on_progress=None):
+    """The ``topics`` command: NMF topics with stability; returns the ``TopicResult``."""
+    from textanalyse.topics import find_topics
+
+    material = load_material(inputs, on_progress=on_progress)
+    result = filter_material(material, filters)
+    return find_topics(material.corpus, result.kept, k=k, seed=seed)
+
+
+def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, target=None, reference=None,
+            min_count: int = 5, min_documents: int = 2, on_progress=None) -> pd.DataFrame:
+    """The ``compare`` command: word keyness between groups (see :mod:`textanalyse.compare`)."""
+    from textanalyse.compare import keyness
+
+    material = load_material(inputs, on_progress=on_progress)
+    result = filter_material(material, filters)
+    if group_column not in material.corpus.documents.columns:
+        raise UserError(f"--group-col '{group_column}' not found; use question or one of: "
+                        + (", ".join(material.corpus.metadata_columns) or "(none)"))
+    return keyness(material.tokens, result.kept, material.corpus.documents, group_column=group_column,
+                   target=target, reference=reference, min_count=min_count, min_documents=min_documents)
+
+
+def quotes(inputs: InputOptions, *, words=(), themes=(), codebook=None, per_item: int = 3, min_words: int = 8,
+           max_words: int = 60, group_by=None, on_progress=None) -> pd.DataFrame:
+    """The ``quotes`` command: de-identified quote candidates for words and codebook themes."""
+    from textanalyse.quotes import quote_candidates
+    from textanalyse.themes import code_segments, load_codebook
+
+    if not words and not themes:
+        raise UserError("name what to quote: --word oppfølging and/or --theme Bolig")
+    material = load_material(inputs, on_progress=on_progress)
+    coded = None
+    if themes:
+        book = load_codebook(codebook)
+        unknown = [theme for theme in themes if theme not in book.theme_names]
+        if unknown:
+            raise UserError(f"theme '{unknown[0]}' is not in the codebook; themes are: {', '.join(book.theme_names)}")
+        coded = code_segments(material.corpus, material.tokens, book).coded
+    return quote_candidates(material.corpus, material.tokens, words=words, coded=coded, themes=themes,
+                            per_item=per_item, min_words=min_words, max_words=max_words, group_column=group_by)
+
+
+def anonymize_files(inputs, *, text_columns=(), out, encoding=None, sep=None, sheet=None, numbered=False,
+                    report=None, include_originals=False) -> str:
+    """The ``anonymize`` command: mask a survey table's text columns, or transcripts into a folder.
+
+    A table keeps its rows, order and other columns; transcripts keep their lines and speaker
+    labels. Nothing is written unless everything succeeds; inputs are never changed. Returns
+    a one-line summary (counts only, never the masked words).
+
+    Example:
+        >>> anonymize_files(["svar.csv"], text_columns=["fungerer_bra"], out="maskert.csv")   # doctest: +SKIP
+        'masked 12 items in 3 of 300 rows; wrote maskert.csv'
+    """
+    from textanalyse.anonymize import anonymize_table
+    from textanalyse.io.tables import read_table
+    from textanalyse.io.tables import require_columns
+
+    paths = [Path(p) for p in inputs]
+    if len(paths) == 1 and paths[0].is_file() and paths[0].suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm", ".sav"):
+        if not text_columns:
+            raise UserError(f"{paths[0]}: name the text columns to mask with --text-col")
+        table = read_table(paths[0], encoding=encoding, sep=sep, sheet=sheet)
+        require_columns(table, text_columns, paths[0], option="--text-col")
+        masked, masked_report = anonymize_table(table, list(text_columns), numbered=numbered,
+                                                include_originals=include_originals)
+        if Path(out).resolve() == paths[0].resolve():
+            raise UserError(f"{out}: --out must differ from the input; the input is never overwritten")
+        write_table(masked, out, sheet_name="maskert")
+        if report:
+            write_table(masked_report, report, sheet_name="maskert")
+        rows = masked_report["row"].nunique() if len(masked_report) else 0
+        total = int(masked_report["count"].sum()) if len(masked_report) else 0
+        return f"masked {total} items in {rows} of {len(table)} rows; wrote {out}"
+    return _anonymize_transcripts(paths, out=out, encoding=encoding, numbered=numbered, report=report,
+                                  include_originals=include_originals)
+
+
+def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_originals) -> str:
+    from textanalyse.anonymize import mask_text
+    from textanalyse.atomic import atomic_directory
+    from textanalyse.io.transcripts import (DEFAULT_SPEAKER_LABELS, read_transcript_text, speaker_pattern,
+                                            transcript_files)
+
+    files = transcript_files(paths)
+    pattern = speaker_pattern(DEFAULT_SPEAKER_LABELS)
+    rows, outputs = [], {}
+    for path in files:
+        lines = read_transcript_text(path, encoding=encoding).split("\n")
+        prefixes, contents = [], []
+        for line in lines:
+            match = pattern.match(line)
+            cut = match.start("rest") if match else 0
+            prefixes.append(line[:cut])
+            contents.append(line[cut:])
+        result = mask_text("\n".join(contents), numbered=numbered)
+        masked_lines = result.text.split("\n")
+        if len(masked_lines) != len(lines):  # a mask crossed a line break: mask line by line instead
+            masked_lines = [mask_text(content, numbered=numbered).text for content in contents]
+        outputs[path] = [prefix + content for prefix, content in zip(prefixes, masked_lines)]
+        counts: dict[str, list[str]] = {}
+        for span in result.spans:
+            counts.setdefault(span.type, []).append(span.original)
+        for kind, originals in sorted(counts.items()):
+            row = {"file": path.name, "type": kind, "count": len(originals)}
+            if include_originals:
+                row["originals"] = "; ".join(originals)
+            rows.append(row)
+    target = Path(out)
+    with atomic_directory(target, overwrite=False) as folder:
+        for path, lines in outputs.items():
+            if path.suffix.lower() == ".docx":
+                import docx
+
+                document = docx.Document()
+                for line in lines:
+                    document.add_paragraph(line)
+                document.core_properties.author = ""
+                document.save(str(folder / path.name))
+            else:
+                (folder / path.name).write_text("\n".join(lines), encoding="utf-8")
+    if report:
+        columns = ["file", "type", "count"] + (["originals"] if include_originals else [])
+        write_table(pd.DataFrame(rows, columns=columns), report, sheet_name="maskert")
+    total = sum(row["count"] for row in rows)
+    return f"masked {total} items in {len(files)} transcripts; wrote {target}"

@@ -280,5 +280,158 @@ def suggest_exclusions(**params):
     emit(table, out, title="Forslag til utelatte ord", sheet_name="forslag")
 
 
+@main.command()
+@input_options
+@click.option("--codebook", metavar="FILE", help="Codebook YAML (default: the shipped one for rus og psykisk helse).")
+@click.option("--group-by", help="Summarise per value of this metadata column.")
+@click.option("--out", help="Write the summary to FILE.csv/.xlsx.")
+@click.option("--coded-out", metavar="FILE", help="Also write every coded passage to FILE.csv/.xlsx.")
+@handle_errors
+def themes(**params):
+    """Code answers and interview turns with a codebook of themes (deductive).
+
+    \b
+    Example:
+        textanalyse themes brukerundersokelse.csv --text-col fungerer_darlig --id-col respondent_id \\
+            --group-by aldersgruppe --out tema.csv
+    """
+    from textanalyse import api
+
+    codebook, group_by, out, coded_out = (params.pop(k) for k in ("codebook", "group_by", "out", "coded_out"))
+    inputs = build_inputs(params)
+    with progress("Annoterer") as on_progress:
+        coded, summary, _, warnings = api.themes(inputs, codebook=codebook, group_by=group_by, on_progress=on_progress)
+    if coded_out:
+        api.write_table(coded, coded_out, sheet_name="koding")
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    emit(summary, out, title="Tema", sheet_name="tema")
+
+
+@main.command()
+@input_options
+@filter_options
+@click.option("--k", "k", default="auto", show_default=True, help="Number of topics, or auto.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same topics).")
+@click.option("--out", help="Write the topics to FILE.csv/.xlsx.")
+@click.option("--assignments-out", metavar="FILE", help="Also write each answer's topic to FILE.csv/.xlsx.")
+@handle_errors
+def topics(**params):
+    """Find topics in the answers with NMF (inductive), with a stability figure.
+
+    \b
+    Example:
+        textanalyse topics brukerundersokelse.csv --text-col forslag --id-col respondent_id --k auto --seed 1
+    """
+    from textanalyse import api
+
+    k, seed, out, assignments_out = (params.pop(key) for key in ("k", "seed", "out", "assignments_out"))
+    if k != "auto":
+        if not str(k).isdigit():
+            raise UserError(f"--k must be auto or a whole number, got {k!r}")
+        k = int(k)
+    inputs, filters = build_inputs(params), build_filters(params)
+    with progress("Annoterer") as on_progress:
+        result = api.topics(inputs, filters, k=k, seed=seed, on_progress=on_progress)
+    if assignments_out:
+        api.write_table(result.assignments, assignments_out, sheet_name="tilordning")
+    click.echo(f"{result.k} topics, stability (mean adjusted Rand index across reruns): {result.stability:.2f}", err=True)
+    emit(result.topics, out, title="Emner", sheet_name="emner")
+
+
+@main.command()
+@input_options
+@filter_options
+@click.option("--group-col", "group_column", required=True, help="Metadata column (e.g. gruppe) or 'question'.")
+@click.option("--target", help="The group to describe (default: each group against the rest).")
+@click.option("--reference", help="The group to compare with (default: all other values).")
+@click.option("--min-count", default=5, show_default=True, type=int, help="Words used fewer times are not tested.")
+@click.option("--min-documents", default=2, show_default=True, type=int, help="Words in fewer documents are not tested.")
+@click.option("--out", help="Write to FILE.csv/.xlsx.")
+@handle_errors
+def compare(**params):
+    """Which words differ between groups: G², log ratio, BH-adjusted p, Fisher test on documents.
+
+    \b
+    Example:
+        textanalyse compare intervjuer/ --meta intervjuer/informanter.csv --group-col gruppe \\
+            --target unge --reference eldre --out unge_mot_eldre.csv
+    """
+    from textanalyse import api
+
+    options = {key: params.pop(key) for key in ("group_column", "target", "reference", "min_count", "min_documents")}
+    out = params.pop("out")
+    inputs, filters = build_inputs(params), build_filters(params)
+    with progress("Annoterer") as on_progress:
+        table = api.compare(inputs, filters, on_progress=on_progress, **options)
+    emit(table, out, title="Nøkkelord", sheet_name="nokkelord")
+
+
+@main.command()
+@input_options
+@click.option("--word", "words", multiple=True, metavar="WORD", help="Word or lemma to quote (repeatable, * allowed).")
+@click.option("--theme", "themes", multiple=True, metavar="THEME", help="Codebook theme to quote (repeatable).")
+@click.option("--codebook", metavar="FILE", help="Codebook YAML for --theme (default: the shipped one).")
+@click.option("--per-item", default=3, show_default=True, type=int, help="Quotes per word or theme.")
+@click.option("--min-words", default=8, show_default=True, type=int)
+@click.option("--max-words", default=60, show_default=True, type=int)
+@click.option("--group-by", help="Metadata column named in the citation (e.g. gruppe).")
+@click.option("--out", help="Write to FILE.csv/.xlsx.")
+@click.option("--text-out", metavar="FILE", help="Also write copy-ready «…» (informant, gruppe) lines to FILE.txt.")
+@handle_errors
+def quotes(**params):
+    """De-identified quote candidates, typical and varied, with risk flags to check.
+
+    \b
+    Example:
+        textanalyse quotes brukerundersokelse.csv --text-col fungerer_bra --id-col respondent_id \\
+            --word oppfølging --word bolig --theme "Arbeid og aktivitet" --group-by aldersgruppe
+    """
+    from textanalyse import api
+    from textanalyse.atomic import write_text
+
+    keys = ("words", "themes", "codebook", "per_item", "min_words", "max_words", "group_by")
+    options = {key: params.pop(key) for key in keys}
+    out, text_out = params.pop("out"), params.pop("text_out")
+    inputs = build_inputs(params)
+    with progress("Annoterer") as on_progress:
+        table = api.quotes(inputs, on_progress=on_progress, **options)
+    if text_out:
+        lines = [f"{row.theme_or_word}: {row.citation}" + (f"  [sjekk: {row.risk_flags}]" if row.risk_flags else "")
+                 for row in table.itertuples()]
+        write_text(text_out, "\n".join(lines) + "\n")
+    emit(table[["theme_or_word", "rank", "citation", "risk_flags"]] if not out else table, out,
+         title="Sitatkandidater", sheet_name="sitater")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--text-col", "text_columns", multiple=True, metavar="COL", help="Text column to mask (repeatable).")
+@click.option("--out", required=True, help="Output: FILE.csv/.xlsx for tables, a folder for transcripts.")
+@click.option("--encoding", help="CSV/TXT encoding (default: UTF-8, then cp1252).")
+@click.option("--sep", help="CSV separator (default: sniffed).")
+@click.option("--sheet", help="Excel sheet name or number.")
+@click.option("--numbered", is_flag=True, help="Same person/place, same number: [NAVN-1], [NAVN-2].")
+@click.option("--report", "report_path", metavar="FILE", help="Write what was masked (type and count per row) to FILE.csv.")
+@click.option("--include-originals", is_flag=True, help="Put the original words in the report (keep it safe!).")
+@handle_errors
+def anonymize(**params):
+    """De-identify text columns (or transcripts): names, places, phone numbers, ids, addresses, dates.
+
+    Writes the same rows in the same order with the text columns masked; the input is not changed.
+
+    \b
+    Example:
+        textanalyse anonymize brukerundersokelse.csv --text-col fungerer_bra --out maskert.csv --report maskert_rapport.csv
+    """
+    from textanalyse.api import anonymize_files
+
+    summary = anonymize_files(
+        params["inputs"], text_columns=params["text_columns"], out=params["out"], encoding=params["encoding"],
+        sep=params["sep"], sheet=params["sheet"], numbered=params["numbered"], report=params["report_path"],
+        include_originals=params["include_originals"])
+    click.echo(summary, err=True)
+
+
 if __name__ == "__main__":
     main()

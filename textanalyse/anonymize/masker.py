@@ -40,7 +40,8 @@ ENTITY_TYPES = {
 # When spans overlap, the type earlier in this order wins: structured identifiers first, then
 # a pipeline's entities, then the rules' organisations, places and names.
 _PRIORITY = {kind: rank for rank, kind in enumerate(STRUCTURED_PRIORITY + ("ORG", "STED", "NAVN"))}
-_ENTITY_BONUS = 0.5  # an entity label beats a rule guess of a different name type
+# A pipeline's entity label ranks after the structured identifiers but before any rule guess.
+_ENTITY_RANK = len(STRUCTURED_PRIORITY) - 0.5
 
 # Context cues. Lowercase words before a name: "heter ola", "kona mi kari", "sykepleier per".
 STRONG_NAME_CUES = frozenset(
@@ -354,9 +355,17 @@ def _find_rule_spans(text: str, lex: _Lexicon) -> tuple[list[_Candidate], list[s
             continue
         while first > 0 and _joined(tokens[first]) and not tokens[first].initial:
             before = tokens[first - 1]
+            if before.form in COMPANY_SUFFIXES:
+                break  # "Hansen AS og Equinor ASA" are two companies
             if before.form[0].isupper():
                 first -= 1
-            elif before.lower == "og" and first >= 2 and _joined(before) and tokens[first - 2].form[0].isupper():
+            elif (
+                before.lower == "og"
+                and first >= 2
+                and _joined(before)
+                and tokens[first - 2].form[0].isupper()
+                and tokens[first - 2].form not in COMPANY_SUFFIXES
+            ):
                 first -= 2  # "Bygg og Anlegg AS"
             else:
                 break
@@ -381,8 +390,8 @@ def _decide_capitalised(
     lex: _Lexicon,
 ) -> str | None:
     token = tokens[index]
-    if token.lower in ABBREVIATIONS and nxt is not None and nxt.gap_before.startswith("."):
-        return None  # "Dr. Eriksen", "St. Olav": the title, not the name
+    if token.lower in ABBREVIATIONS:
+        return None  # "Dr. Eriksen", "Tlf: …": the abbreviation, not a name
     if len(token.form) == 1:
         # An initial belongs to a name next to it ("O. Nordmann", "Kari N."); alone it is left.
         return None
@@ -546,7 +555,7 @@ def _entity_candidates(text: str, entities: Iterable[Sequence], lex: _Lexicon) -
         surface = text[start:end]
         if _is_kept(surface, lex) or (lex.kept_phrases is not None and lex.kept_phrases.fullmatch(surface)):
             continue  # a pipeline calling "NAV" an organisation does not make it identifying
-        candidates.append(_Candidate(start, end, kind, _PRIORITY[kind] - _ENTITY_BONUS))
+        candidates.append(_Candidate(start, end, kind, _ENTITY_RANK))
     return candidates
 
 

@@ -21,19 +21,21 @@ ACCOUNT = re.compile(r"(?<![\d,.])\d{4}[. ]\d{2}[. ]\d{5}(?![\d]|[.,]\d)")
 LONG_NUMBER = re.compile(r"(?<![\d,.])\d{8,}(?![\d]|[.,]\d)")
 
 _SEP = r"[ \u00a0.\-]"
+# The separators inside one number are the same throughout ("97 11 55 65", "971-15-565"),
+# which keeps ISO dates ("2024-03-12") and lists of years out.
 PHONE = re.compile(
     r"(?<![\w+])"
     r"(?P<prefix>(?:\+|00)\s?47[ \u00a0\-]?)?"
     r"(?P<number>"
-    rf"[2-9]\d{_SEP}?\d\d{_SEP}?\d\d{_SEP}?\d\d"  # 97 11 55 65, 97115565
-    rf"|[2-9]\d\d{_SEP}\d\d{_SEP}\d\d\d"  # 971 15 565
+    rf"[2-9]\d(?P<a>{_SEP}?)\d\d(?P=a)\d\d(?P=a)\d\d"  # 97 11 55 65, 97115565
+    rf"|[2-9]\d\d(?P<b>{_SEP})\d\d(?P=b)\d\d\d"  # 971 15 565
     rf"|[2-9]\d\d\d{_SEP}\d\d\d\d"  # 9711 5565
     r")"
     r"(?![\d]|[.,]\d)"
 )
 # Words that make an 8-digit number a phone number even when it does not start with 4 or 9.
 PHONE_CUE = re.compile(
-    r"(?:tlf|telefon|telefonnummer|mobil|mobilnummer|mob|nummer|nr|ring|ringe|ringte|sms|"
+    r"(?<![\w])(?:tlf|telefon|telefonnummer|mobil|mobilnummer|mob|nummer|nr|ring|ringe|ringte|sms|"
     r"tekst|send|kontakt|kontaktes|direkte|sentralbord|vakttelefon)\W*(?:\w+\W+){0,3}$",
     re.IGNORECASE,
 )
@@ -137,7 +139,9 @@ def find_structured(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
             yield match.start(), match.end(), "DATO"
     for match in address_pattern().finditer(text):
-        first_word = match.group(0).split(None, 1)[0].lower()
-        if not first_word.endswith(street_suffixes()) and is_dictionary_word(first_word):
+        words = match.group(0).split()
+        first_word = words[0].lower()
+        one_word_street = len(words) > 1 and words[1][:1].isdigit()
+        if one_word_street and not first_word.endswith(street_suffixes()) and is_dictionary_word(first_word):
             continue  # "Barnehagen 2 dager": an ordinary word with an address-like ending
         yield match.start(), match.end(), "ADRESSE"

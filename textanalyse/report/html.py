@@ -388,13 +388,16 @@ def _overview_section(material, ids) -> str:
     parts.append(table_html(material.overview))
     if _has(material.groups):
         parts.append("<h4>Grupper</h4>")
-        parts.append(table_html(material.groups))
+        groups = material.groups.copy()
+        if "value" in groups.columns:
+            groups["value"] = groups["value"].map(lambda v: "(uten verdi)" if str(v).strip() in ("", "nan") else v)
+        parts.append(table_html(groups))
     if _has(material.filter_report):
         parts.append("<h4>Hva filtrene fjernet</h4>")
         report = material.filter_report.copy()
         if "words" in report.columns:
-            report["words"] = report["words"].astype(str).map(lambda text: _shorten_words(text, 25))
-        parts.append(table_html(report, header_labels={"words": "Ord fjernet (de vanligste først)"}))
+            report["words"] = report["words"].fillna("").astype(str).map(lambda text: _shorten_words(text, 25))
+        parts.append(table_html(report, header_labels={"words": heading("removed_words")}))
     parts.append("</section>")
     return "".join(parts)
 
@@ -415,7 +418,9 @@ def _frequency_section(material, index, plan, figures, ids) -> str:
     parts.append(f"<p>Ordene er talt som {esc(unit)} med minst {esc(material.min_length)} tegn, etter at "
                  "stoppordlistene er brukt. Vektet prosent er andelen av alle talte ord (som i NVivo).</p>")
     columns = ["word", "count", "weighted_percentage", "documents", "similar_words"]
-    for question in _questions(frequencies):
+    if not len(frequencies):
+        parts.append('<p class="tom">Ingen ord ble talt.</p>')
+    for question in _questions(frequencies) if len(frequencies) else []:
         rows = _rows_for(frequencies, question).reset_index(drop=True)
         label = _question_text(material, question)
         parts.append(f'<article id="{ids(material.name, "ord", question)}">')
@@ -510,9 +515,9 @@ COMPARE_THEME_ORDER = ["group", "theme", "coded_target", "total_target", "share_
                        "difference_high", "p_value", "p_adjusted", "significant"]
 
 
-def _side_labels(comparison) -> dict[str, str]:
-    target = comparison.target
-    reference = comparison.reference
+def _side_labels(comparison, target=None, reference=None) -> dict[str, str]:
+    target = comparison.target if target is None else target
+    reference = comparison.reference if reference is None else reference
     labels = {}
     if target is None:
         return labels
@@ -566,11 +571,11 @@ def _comparison_section(material, index, plan, figures, ids, alpha) -> str:
                 parts.append(_image(figures, plan.get((index, "keyness", original, group)),
                                     f"Nøkkelord {comparison.name} {group or ''}"))
                 rows, classes = _with_significance(rows, alpha)
-                present = [c for c in KEYNESS_ORDER if c in rows.columns]
-                extra = [c for c in rows.columns if c not in present]
-                if group is not None:
-                    present = [c for c in present if c != "group"]
-                parts.append(table_html(rows, columns=present + extra, header_labels=labels, row_classes=classes))
+                present = [c for c in KEYNESS_ORDER if c in rows.columns and c not in ("group", "p_value")]
+                extra = [c for c in rows.columns if c not in KEYNESS_ORDER]
+                header = labels if group is None else _side_labels(comparison, group, "resten")
+                parts.append(table_html(rows, columns=present + extra, header_labels=header, row_classes=classes,
+                                        note_full="tabeller.xlsx (med p-verdi før justering)"))
         themes = comparison.themes
         if _has(themes):
             parts.append("<h5>Temaer</h5>")
@@ -670,12 +675,13 @@ p { margin: 6px 0 10px; max-width: 80ch; }
 figure { margin: 8px 0 12px; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 figcaption { color: var(--muted); font-size: .8rem; margin-top: 3px; }
-section > figure img { max-width: min(100%, 700px); }
+figure img { max-width: min(100%, 720px); }
+.figurer figure img { max-width: 100%; }
 .tabell { overflow-x: auto; margin: 6px 0 14px; }
 table { border-collapse: collapse; font-size: .84rem; min-width: 40%; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; text-align: left; }
-th { background: #e3ebf1; cursor: pointer; user-select: none; white-space: nowrap; }
+th { background: #e3ebf1; cursor: pointer; user-select: none; min-width: 4.5em; }
 th::after { content: " \\2195"; color: #98a4ad; font-size: .8em; }
 th[aria-sort="ascending"]::after { content: " \\2191"; color: var(--ink); }
 th[aria-sort="descending"]::after { content: " \\2193"; color: var(--ink); }

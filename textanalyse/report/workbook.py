@@ -96,7 +96,10 @@ def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
         add("Oversikt", material.overview, always=True)
         add("Grupper", material.groups)
         add("Ikke-svar", material.corpus.nonanswers)
-        add("Filtre", material.filter_report, always=True)
+        report = material.filter_report
+        if isinstance(report, pd.DataFrame) and "words" in report.columns:
+            report = report.rename(columns={"words": "removed_words"})
+        add("Filtre", report, always=True)
         frequencies = material.frequencies
         if isinstance(frequencies, pd.DataFrame) and "question" in frequencies.columns and len(frequencies):
             for question in dict.fromkeys(frequencies["question"].astype(str)):
