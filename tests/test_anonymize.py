@@ -167,9 +167,9 @@ def test_caller_kept_words():
 
 def test_valid_fodselsnummer(valid_fnr):
     assert fnr_is_valid(valid_fnr)
-    assert masked(f"Fødselsnummeret mitt er {valid_fnr}.") == "Fødselsnummeret mitt er [FNR]."
+    assert masked(f"Fødselsnummeret mitt er {valid_fnr}.") == "Fødselsnummeret mitt er [FØDSELSNUMMER]."
     spaced = valid_fnr[:6] + " " + valid_fnr[6:]
-    assert masked(f"Nummer: {spaced}.") == "Nummer: [FNR]."
+    assert masked(f"Nummer: {spaced}.") == "Nummer: [FØDSELSNUMMER]."
 
 
 def test_invalid_fodselsnummer_is_still_masked(valid_fnr):

@@ -36,6 +36,7 @@ DIAGNOSES = frozenset(
 )
 SMALL_PLACE_CUES = ("bygda", "bygd", "alle kjenner alle", "lita kommune", "liten kommune", "lille kommunen",
                     "små kommune", "grenda", "øya")
+ABBREVIATIONS = frozenset("dr ca bl.a f.eks jf kl nr mht osv evt ev pga vs st jr sr prof ref mv mfl tlf".split())
 SIMILARITY_DUPLICATE = 0.8
 DIVERSITY_WEIGHT = 0.5
 
@@ -50,6 +51,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
+        before = text[start:match.start()].rsplit(None, 1)
+        if "\n" not in match.group() and before and before[-1].rstrip(".").lower() in ABBREVIATIONS:
+            continue  # "dr. Hansen", "ca. 3": a period after an abbreviation ends no sentence
         if text[start:match.start()].strip():
             spans.append((start, match.start()))
         start = match.end()

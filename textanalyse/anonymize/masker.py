@@ -19,7 +19,7 @@ PLACEHOLDERS = {
     "ADRESSE": "[ADRESSE]",
     "TELEFON": "[TELEFON]",
     "EPOST": "[EPOST]",
-    "FNR": "[FNR]",
+    "FNR": "[FØDSELSNUMMER]",
     "TALL": "[TALL]",
     "DATO": "[DATO]",
 }
@@ -619,7 +619,7 @@ def mask_text(
     that must stay readable to the shipped ``data/kept_words.txt``. With ``numbered=True`` the
     same name, place or organisation gets the same number within the text (``[NAVN-1]``).
 
-    Placeholders: [NAVN] [STED] [ORG] [ADRESSE] [TELEFON] [EPOST] [FNR] [TALL] [DATO].
+    Placeholders: [NAVN] [STED] [ORG] [ADRESSE] [TELEFON] [EPOST] [FØDSELSNUMMER] [TALL] [DATO].
 
     Example:
         >>> mask_text("Ruskonsulenten min heter Kari og bor i Bodø.").text
