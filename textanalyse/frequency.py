@@ -47,37 +47,54 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     if group_by and group_by not in corpus.metadata_columns:
         raise UserError(f"--group-by column '{group_by}' not found; metadata columns are: "
                         + (", ".join(corpus.metadata_columns) or "(none)"))
-    doc_table = corpus.documents.set_index("doc_id")[keys]
-    frame = pd.DataFrame({
-        "doc_id": kept["doc_id"].astype(object).to_numpy(),
-        "word": kept["word"].astype(object).to_numpy(),
-        "lower": kept["lower"].astype(object).to_numpy(),
-    })
-    for key in keys:
-        frame[key] = frame["doc_id"].map(doc_table[key]).to_numpy()
-    if frame.empty:
+    if kept.empty:
         return pd.DataFrame(columns=keys + FREQUENCY_COLUMNS)
-
-    counts = frame.groupby(keys + ["word"], sort=False).size().rename("count")
-    documents = frame.drop_duplicates(keys + ["word", "doc_id"]).groupby(keys + ["word"], sort=False).size()
-    forms = frame.groupby(keys + ["word", "lower"], sort=False).size().rename("n").reset_index()
-    forms = forms.sort_values(keys + ["word", "n", "lower"], ascending=[True] * (len(keys) + 1) + [False, True],
-                              kind="stable")
-    forms["label"] = forms["lower"] + " (" + forms["n"].astype(str) + ")"
-    similar = forms.groupby(keys + ["word"], sort=False)["label"].agg(", ".join)
-
-    table = counts.to_frame()
-    table["documents"] = documents
+    # Work on integer codes: a million tokens are grouped by numpy, not by Python objects.
+    doc_codes, doc_names = _codes(kept["doc_id"])
+    word_codes, words = _codes(kept["word"])
+    lower_codes, lowers = _codes(kept["lower"])
+    per_doc = corpus.documents.set_index("doc_id").loc[doc_names, keys]
+    block_of_doc, block_index = pd.MultiIndex.from_frame(per_doc).factorize()
+    block_values = list(block_index)
+    blocks = block_of_doc.astype(np.int64)[doc_codes]
+    n_words = max(len(words), 1)
+    key = blocks * n_words + word_codes
+    unique_keys, key_codes, counts = np.unique(key, return_inverse=True, return_counts=True)
+    doc_pairs = np.unique(key_codes.astype(np.int64) * len(doc_names) + doc_codes)
+    document_counts = np.bincount(doc_pairs // len(doc_names), minlength=len(unique_keys))
+    n_lowers = max(len(lowers), 1)
+    form_pairs, form_counts = np.unique(key_codes.astype(np.int64) * n_lowers + lower_codes, return_counts=True)
+    similar = _similar_labels(form_pairs // n_lowers, lowers[form_pairs % n_lowers], form_counts, len(unique_keys))
+    block_codes = unique_keys // n_words
+    table = pd.DataFrame({key_name: [block_values[b][i] for b in block_codes] for i, key_name in enumerate(keys)})
+    table["word"] = words[unique_keys % n_words]
+    table["count"] = counts.astype(np.int64)
+    totals = np.bincount(block_codes, weights=counts)
+    table["weighted_percentage"] = np.round(100.0 * counts / totals[block_codes], 2)
+    table["documents"] = document_counts.astype(np.int64)
     table["similar_words"] = similar
-    table = table.reset_index()
-    totals = table.groupby(keys, sort=False)["count"].transform("sum")
-    table["weighted_percentage"] = (100.0 * table["count"] / totals).round(2)
-    table["length"] = table["word"].str.len()
+    table["length"] = table["word"].str.len().astype("int64")
     table = _order_blocks(table, keys, corpus)
     if top is not None:
         table = table.groupby(keys, sort=False, group_keys=False).head(top)
-    table = table[keys + FREQUENCY_COLUMNS].reset_index(drop=True)
-    return table.astype({"length": "int64", "count": "int64", "documents": "int64"})
+    return table[keys + FREQUENCY_COLUMNS].reset_index(drop=True)
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy().astype(np.int64), np.asarray(column.cat.categories, dtype=object)
+    codes, values = pd.factorize(column.astype(object))
+    return codes.astype(np.int64), np.asarray(values, dtype=object)
+
+
+def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n: int) -> list[str]:
+    """``"form (n), form (n)"`` per owner row, most frequent form first, ties alphabetical."""
+    _, form_rank = np.unique(forms.astype(str), return_inverse=True)
+    order = np.lexsort((form_rank, -counts, owners))
+    labels = [[] for _ in range(n)]
+    for owner, form, count in zip(owners[order].tolist(), forms[order].tolist(), counts[order].tolist()):
+        labels[owner].append(f"{form} ({count})")
+    return [", ".join(parts) for parts in labels]
 
 
 def _order_blocks(table: pd.DataFrame, keys: list[str], corpus: Corpus) -> pd.DataFrame:

@@ -304,7 +304,7 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
         codebook_info = {"path": str(path), "sha256": file_sha256(path)}
     stamp = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0).isoformat()
     return {
-        "textanalyse_version": __version__,
+        "version": __version__,
         "python": platform.python_version(),
         "dependencies": {name: package_version(name) for name in DEPENDENCIES},
         "pipelines": {m.name: {"pipeline": m.pipeline, "identity": m.pipeline_identity,
@@ -314,5 +314,5 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
         "word_lists": word_lists,
         "codebook": codebook_info,
         "timings_seconds": dict(timings),
-        "run_started": stamp,
+        "started": stamp,
     }

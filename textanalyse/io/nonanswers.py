@@ -10,6 +10,9 @@ from textanalyse.wordlists import read_word_list
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _SPACES = re.compile(r"\s+")
+# Longer answers are never compared with the list (the longest entry is far shorter), which
+# keeps long interview-like answers from being normalised needlessly.
+LONGEST_NONANSWER = 200
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +36,8 @@ def classify_answer(text: str, *, nonanswers: frozenset[str] | None = None) -> s
     """
     if not text or not text.strip():
         return "empty"
+    if len(text) > LONGEST_NONANSWER:
+        return None
     normalised = normalise_answer(text)
     if not normalised:
         return "non-answer"

@@ -102,17 +102,18 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
             tokenizer = ChunkTokenizer()
             rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
             forms = tokenizer.forms
-        lowers_of_form = pd.Index(forms, dtype=object).str.lower()
-        lower_codes_of_form, lowers = pd.factorize(lowers_of_form)
+        lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
+        lowers = np.asarray(lowers, dtype=object)
         lower_codes = lower_codes_of_form[form_ids]
         lang_codes_of_row, lang_names = pd.factorize(pd.Series(langs, dtype=object))
+        lang_names = np.asarray(lang_names, dtype=object)
         n_langs = max(len(lang_names), 1)
         token_langs = lang_codes_of_row[rows] if len(rows) else np.zeros(0, dtype=np.int64)
         # Lemmatise each distinct (lowercased form, language) pair once.
         unique_pairs, pair_codes = np.unique(lower_codes.astype(np.int64) * n_langs + token_langs,
                                              return_inverse=True)
-        pair_lowers = [lowers[code] for code in unique_pairs // n_langs]
-        pair_langs = [lang_names[code] for code in unique_pairs % n_langs]
+        pair_lowers = lowers[unique_pairs // n_langs].tolist()
+        pair_langs = lang_names[unique_pairs % n_langs].tolist()
         if pool is not None and len(pair_lowers) > 1000:
             bounds = np.linspace(0, len(pair_lowers), workers + 1).astype(int)
             parts = [(pair_lowers[a:b], pair_langs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
@@ -142,20 +143,24 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
     })
 
 
+_FORKED_TOKENIZER = None
+
+
 def _fork_pool(workers: int):
+    """A pool of forked workers that inherit one ready tokenizer (spaCy loads once, not per worker)."""
     import multiprocessing
 
+    global _FORKED_TOKENIZER
     if not hasattr(os, "fork"):
         return None
-    import spacy  # noqa: F401  (imported once here, inherited by the forked workers)
+    from textanalyse.nlp.fast import ChunkTokenizer
 
+    _FORKED_TOKENIZER = ChunkTokenizer()
     return multiprocessing.get_context("fork").Pool(workers)
 
 
 def _tokenize_chunk_worker(texts):
-    from textanalyse.nlp.fast import ChunkTokenizer
-
-    tokenizer = ChunkTokenizer()
+    tokenizer = _FORKED_TOKENIZER
     arrays = tokenizer.tokenize(texts)
     return (*arrays, tokenizer.forms)
 

@@ -150,8 +150,8 @@ def norwegian_number(value, decimals: int = 2) -> str:
     """A number written the Norwegian way: decimal comma, no-break space between thousands.
 
     Example:
-        >>> norwegian_number(12.25, 1), norwegian_number(12)
-        ('12,2', '12')
+        >>> norwegian_number(12.5, 1), norwegian_number(12)
+        ('12,5', '12')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

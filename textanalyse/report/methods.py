@@ -259,7 +259,7 @@ def _filter_sentences(material) -> list[str]:
 
 
 def _frequency_sentences(material) -> list[str]:
-    document = "intervju (informant)" if material.kind == "transcripts" else "svar"
+    document = "intervju" if material.kind == "transcripts" else "svar"
     return [
         "Ordfrekvenstabellene viser for hvert ord antall forekomster, vektet prosent (antall forekomster "
         "delt på alle talte ord i samme tabell, ganget med 100, samme definisjon som NVivo) og antall "
