@@ -24,7 +24,7 @@ def report_rows(result):
 def test_lemma_mode_report_pins_every_filter(tokens):
     result = apply_filters(tokens, unit="lemma")
     assert report_rows(result) == [
-        ["ikke-ord", 8, 2, ". ,"],
+        ["ikke-ord", 8, 2, ""],
         ["minstelengde", 13, 10, "få god på av eg ha jeg med nav og"],
         ["generelle", 3, 2, "være ikkje"],
         ["flertydige", 0, 0, ""],

@@ -5,7 +5,8 @@ Output of :func:`apply_filters` (stable column names):
 - ``kept``: the token table restricted to counted tokens, plus ``word`` (the counted unit:
   the lowercased form in exact mode, the lemma in lemma mode, after optional variant folding).
 - ``report``: ``filter, reason, tokens_removed, words_removed, words`` — one row per filter in
-  the order applied. ``words`` lists the removed words, most frequent first.
+  the order applied. ``words`` lists the removed words, most frequent first (empty for non-words, which can be
+  phone or id numbers).
 """
 
 from __future__ import annotations
@@ -124,14 +125,16 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
         by_lower = np.fromiter((word in words for word in lower_words), dtype=bool, count=len(lower_words))
         return by_unit[unit_codes] | by_lower[lower_codes]
 
-    def record(name: str, reason: str, removed: np.ndarray) -> None:
+    def record(name: str, reason: str, removed: np.ndarray, *, list_words: bool = True) -> None:
         counts = np.bincount(unit_codes[removed], minlength=len(unit_words))
         present = np.flatnonzero(counts)
         ordered = sorted(zip(unit_words[present], counts[present]), key=lambda item: (-item[1], item[0]))
         rows.append({"filter": name, "reason": reason, "tokens_removed": int(removed.sum()),
-                     "words_removed": len(ordered), "words": " ".join(word for word, _ in ordered)})
+                     "words_removed": len(ordered),
+                     "words": " ".join(word for word, _ in ordered) if list_words else ""})
 
-    record("ikke-ord", "tegn uten bokstaver (tall, tegnsetting)", ~alive)
+    # Non-words are counted but never listed: they include phone numbers and id numbers.
+    record("ikke-ord", "tegn uten bokstaver (tall, tegnsetting)", ~alive, list_words=False)
     lengths = np.fromiter((len(word) for word in unit_words), dtype=np.int64, count=len(unit_words))
     short = alive & (lengths[unit_codes] < min_length)
     alive &= ~short
