@@ -10,7 +10,8 @@ Input: the Norwegian Dependency Treebank with NorNE names (``ndt_nb_train.conll.
 2. trains tok2vec (HashEmbedCNN) + morphologizer (UPOS only, into ``token.pos_``) +
    trainable_lemmatizer (edit trees) + ner with ``spacy train`` and fixed seeds;
 3. adds the ``textanalyse_lemma_table`` component (see ``textanalyse/nlp/components.py``):
-   a form+UPOS → lemma table built from the training data, saved in the model folder;
+   a form+UPOS → lemma table built from the training data (saved in the model folder),
+   with simplemma's dictionary for forms never seen in training;
 4. writes the inference-only pipeline to ``--out/<lang>`` (e.g. textanalyse/nlp/models/nb).
 
 Usage (from the repository root)::
@@ -449,7 +450,8 @@ def package(lang: str, trained: Path, table_path: Path, dest: Path) -> None:
 
     nlp = spacy.load(trained)
     table = json.loads(table_path.read_text(encoding="utf-8"))
-    comp = nlp.add_pipe("textanalyse_lemma_table", after="trainable_lemmatizer")
+    comp = nlp.add_pipe("textanalyse_lemma_table", after="trainable_lemmatizer",
+                        config={"simplemma_lang": lang})
     comp.set_table(table)
     nlp.meta["name"] = f"textanalyse_{lang}"
     nlp.meta["version"] = "0.1.0"

@@ -6,13 +6,22 @@ Import this module before loading a shipped pipeline::
     import textanalyse.nlp.components  # noqa: F401  (registers the factories)
     nlp = spacy.load(path_to_models / "nb")
 
-``textanalyse_lemma_table``: runs after the edit-tree lemmatizer. For a token whose
-lowercased form and predicted UPOS occur in a table built from the training data
-(form + UPOS → most frequent lemma), the table's lemma wins; if the form was seen in
-training but never with the predicted UPOS, the form's most frequent lemma over all
-UPOS wins (key ``"<form>\t*"``); otherwise the lemmatizer's prediction is kept. Proper nouns keep their form's capitalisation and all other lemmas
-are lowercased, as in Universal Dependencies. The table lives in the pipeline folder
-(``textanalyse_lemma_table/table.json.gz``).
+``textanalyse_lemma_table``: runs after the edit-tree lemmatizer and decides each
+token's final lemma:
+
+1. proper nouns (PROPN) keep their form's capitalisation (UD convention);
+2. if the lowercased form and the predicted UPOS occur in a table built from the
+   training data (form + UPOS -> most frequent lemma), the table's lemma wins;
+3. else, if the form was seen in training with another UPOS, the form's most frequent
+   lemma over all UPOS wins (key ``"<form>\t*"``);
+4. else (form never seen in training), if ``simplemma_lang`` is set (``"nb"``/``"nn"``)
+   and simplemma knows the word (its lemma differs from the form; not for PROPN,
+   PUNCT, NUM, SYM, X), simplemma's dictionary lemma wins;
+5. else the edit-tree lemmatizer's prediction is kept, lowercased.
+
+On held-out NDT sentences, steps 2-4 raised lemma accuracy on alphabetic tokens from
+97.6 to 98.5 % (Bokmål) and from 97.4 to 98.0 % (Nynorsk). The table lives in the
+pipeline folder (``textanalyse_lemma_table/table.json.gz``).
 """
 from __future__ import annotations
 
@@ -24,12 +33,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 TABLE_FILE = "table.json.gz"
+NO_SIMPLEMMA = {"PROPN", "PUNCT", "NUM", "SYM", "X"}
 
 
 class LemmaTable:
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, simplemma_lang: str = ""):
         self.name = name
         self.table: dict[str, str] = {}
+        self.simplemma_lang = simplemma_lang
+        self._simplemma = None
+        if simplemma_lang:
+            import simplemma  # the OOV fallback needs the `simplemma` package
+
+            self._simplemma = simplemma
 
     def set_table(self, table: dict[str, str]) -> None:
         """Set the table: keys ``"<lowercased form>\\t<UPOS>"``, values lemmas."""
@@ -50,14 +66,18 @@ class LemmaTable:
                 hit = table.get(low + "\t*")
             if hit is not None:
                 tok.lemma_ = hit
-            else:
-                lemma = tok.lemma_
-                if lemma:
-                    low = lemma.lower()
-                    if low != lemma:
-                        tok.lemma_ = low
-                else:
-                    tok.lemma_ = tok.lower_
+                continue
+            if (self._simplemma is not None and pos not in NO_SIMPLEMMA
+                    and any(ch.isalpha() for ch in low)):
+                guess = self._simplemma.lemmatize(low, lang=self.simplemma_lang).lower()
+                if guess != low:  # simplemma knows the word: trust its dictionary
+                    tok.lemma_ = guess
+                    continue
+            lemma = tok.lemma_
+            if not lemma:
+                tok.lemma_ = low
+            elif lemma.lower() != lemma:
+                tok.lemma_ = lemma.lower()
         return doc
 
     def to_disk(self, path, exclude=tuple()):
@@ -77,6 +97,6 @@ class LemmaTable:
 
 
 @Language.factory("textanalyse_lemma_table", assigns=["token.lemma"],
-                  requires=["token.pos"])
-def make_lemma_table(nlp: Language, name: str) -> LemmaTable:
-    return LemmaTable(nlp, name)
+                  requires=["token.pos"], default_config={"simplemma_lang": ""})
+def make_lemma_table(nlp: Language, name: str, simplemma_lang: str) -> LemmaTable:
+    return LemmaTable(nlp, name, simplemma_lang=simplemma_lang)
