@@ -205,7 +205,7 @@ def build_docbins(lang: str, data_dir: Path, work_dir: Path):
     lemma_table = {}
     by_form: dict[str, Counter] = defaultdict(Counter)
     for (form, pos), cnt in sorted(table.items()):
-        if pos in ("PUNCT", "PROPN", "NUM", "SYM", "X"):
+        if pos in ("PUNCT", "PROPN", "SYM", "X"):
             continue
         if not any(ch.isalpha() for ch in form):
             continue

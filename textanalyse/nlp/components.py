@@ -9,7 +9,8 @@ Import this module before loading a shipped pipeline::
 ``textanalyse_lemma_table``: runs after the edit-tree lemmatizer and decides each
 token's final lemma:
 
-1. proper nouns (PROPN) keep their form's capitalisation (UD convention);
+1. proper nouns (PROPN): the lemma is the form as written (UD convention), or the form
+   without a genitive ending (``-s``, ``-'s``, ``-'``) when the lemmatizer removed one;
 2. if the lowercased form and the predicted UPOS occur in a table built from the
    training data (form + UPOS -> most frequent lemma), the table's lemma wins;
 3. else, if the form was seen in training with another UPOS, the form's most frequent
@@ -34,6 +35,7 @@ from spacy.tokens import Doc
 
 TABLE_FILE = "table.json.gz"
 NO_SIMPLEMMA = {"PROPN", "PUNCT", "NUM", "SYM", "X"}
+GENITIVE = ("s", "'s", "'", "’s", "’")
 
 
 class LemmaTable:
@@ -56,9 +58,14 @@ class LemmaTable:
         for tok in doc:
             pos = tok.pos_
             if pos == "PROPN":
+                # keep the form, except a genitive ending the lemmatizer stripped
+                text = tok.text
                 lemma = tok.lemma_
-                if not lemma or lemma.lower() == tok.lower_:
-                    tok.lemma_ = tok.text
+                if not (lemma and text[len(lemma):] in GENITIVE
+                        and text[:len(lemma)].lower() == lemma.lower()):
+                    tok.lemma_ = text
+                else:
+                    tok.lemma_ = text[:len(lemma)]
                 continue
             low = tok.lower_
             hit = table.get(low + "\t" + pos)
