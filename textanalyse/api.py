@@ -46,6 +46,13 @@ def load_material(inputs: InputOptions, *, on_progress=None) -> Material:
     return Material(corpus, tokens)
 
 
+def stamp(table: pd.DataFrame, material: Material) -> pd.DataFrame:
+    """Record on a result table which pipeline made it (``table.attrs["pipeline"]``)."""
+    table.attrs["pipeline"] = material.pipeline
+    table.attrs["pipeline_identity"] = material.tokens.attrs.get("pipeline_identity", "")
+    return table
+
+
 def filter_material(material: Material, filters: FilterOptions) -> FilterResult:
     """Apply the filter options to an annotated material."""
     lists = list(default_stoplists(filters.default_lists)) if filters.default_lists != () else []
@@ -66,7 +73,8 @@ def freq(inputs: InputOptions, filters: FilterOptions, *, group_by=None, top=Non
 
     material = load_material(inputs, on_progress=on_progress)
     result = filter_material(material, filters)
-    return frequency_table(result.kept, material.corpus, group_by=group_by, top=top), result.report
+    table = frequency_table(result.kept, material.corpus, group_by=group_by, top=top)
+    return stamp(table, material), result.report
 
 
 def kwic(inputs: InputOptions, pattern: str, *, window: int = 5, on_progress=None) -> pd.DataFrame:
@@ -74,7 +82,7 @@ def kwic(inputs: InputOptions, pattern: str, *, window: int = 5, on_progress=Non
     from textanalyse.kwic import kwic as kwic_table
 
     material = load_material(inputs, on_progress=on_progress)
-    return kwic_table(material.tokens, material.corpus, pattern, window=window)
+    return stamp(kwic_table(material.tokens, material.corpus, pattern, window=window), material)
 
 
 def suggest_exclusions(inputs: InputOptions, filters: FilterOptions, *, top: int = 40, on_progress=None):
@@ -83,7 +91,7 @@ def suggest_exclusions(inputs: InputOptions, filters: FilterOptions, *, top: int
 
     material = load_material(inputs, on_progress=on_progress)
     result = filter_material(material, filters)
-    return suggest(result.kept, material.corpus, top=top)
+    return stamp(suggest(result.kept, material.corpus, top=top), material)
 
 
 def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell") -> None:
@@ -123,16 +131,33 @@ def themes(inputs: InputOptions, *, codebook=None, group_by=None, on_progress=No
         raise UserError(f"--group-by column '{group_by}' not found; metadata columns are: "
                         + (", ".join(material.corpus.metadata_columns) or "(none)"))
     summary = theme_summary(coding.coded, material.corpus.documents, group_column=group_by, themes=book.theme_names)
-    return coding.coded, summary, cooccurrence(coding.coded, themes=book.theme_names), coding.warnings
+    return coding.coded, stamp(summary, material), cooccurrence(coding.coded, themes=book.theme_names), coding.warnings
 
 
-def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, on_progress=None):
-    """The ``topics`` command: NMF topics with stability; returns the ``TopicResult``."""
+def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, pos=(), on_progress=None):
+    """The ``topics`` command: NMF topics with stability; returns the ``TopicResult``.
+
+    ``pos`` keeps only these word classes (e.g. ``("NOUN", "ADJ")``; needs a tagging pipeline).
+    """
     from textanalyse.topics import find_topics
 
     material = load_material(inputs, on_progress=on_progress)
     result = filter_material(material, filters)
-    return find_topics(material.corpus, result.kept, k=k, seed=seed)
+    topics_found = find_topics(material.corpus, keep_word_classes(result.kept, pos), k=k, seed=seed)
+    stamp(topics_found.topics, material)
+    return topics_found
+
+
+def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
+    """Only tokens of the given UPOS classes; an error if the pipeline tagged none."""
+    if not pos:
+        return kept
+    wanted = {tag.upper() for tag in pos}
+    tags = kept["pos"].astype(str)
+    if (tags == "").all():
+        raise UserError("word classes (pos) need a pipeline that tags them; use --pipeline accurate "
+                        "or an installed nb_core_news_* package")
+    return kept[tags.isin(wanted).to_numpy()]
 
 
 def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, target=None, reference=None,
@@ -145,8 +170,9 @@ def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, 
     if group_column not in material.corpus.documents.columns:
         raise UserError(f"--group-col '{group_column}' not found; use question or one of: "
                         + (", ".join(material.corpus.metadata_columns) or "(none)"))
-    return keyness(material.tokens, result.kept, material.corpus.documents, group_column=group_column,
-                   target=target, reference=reference, min_count=min_count, min_documents=min_documents)
+    table = keyness(material.tokens, result.kept, material.corpus.documents, group_column=group_column,
+                    target=target, reference=reference, min_count=min_count, min_documents=min_documents)
+    return stamp(table, material)
 
 
 def quotes(inputs: InputOptions, *, words=(), themes=(), codebook=None, per_item: int = 3, min_words: int = 8,
@@ -165,12 +191,39 @@ def quotes(inputs: InputOptions, *, words=(), themes=(), codebook=None, per_item
         if unknown:
             raise UserError(f"theme '{unknown[0]}' is not in the codebook; themes are: {', '.join(book.theme_names)}")
         coded = code_segments(material.corpus, material.tokens, book).coded
-    return quote_candidates(material.corpus, material.tokens, words=words, coded=coded, themes=themes,
-                            per_item=per_item, min_words=min_words, max_words=max_words, group_column=group_by)
+    table = quote_candidates(material.corpus, material.tokens, words=words, coded=coded, themes=themes,
+                             per_item=per_item, min_words=min_words, max_words=max_words, group_column=group_by)
+    return stamp(table, material)
+
+
+def pipeline_entities(texts, *, pipeline: str = "auto") -> list[list[tuple[int, int, str]]] | None:
+    """Entity spans ``(start, end, label)`` per text from a trained pipeline, or ``None`` without one.
+
+    ``auto`` uses an installed ``nb_core_news_*`` or the shipped accurate pipeline (routing each
+    text to the Bokmål or Nynorsk model); ``fast`` or ``rules`` use no pipeline (rules only).
+    """
+    from textanalyse.nlp.language import detect_language
+    from textanalyse.nlp.pipelines import load_spacy_model, resolve_pipeline
+
+    if pipeline in ("fast", "rules", "none"):
+        return None
+    choice = resolve_pipeline(pipeline)
+    if choice.kind != "spacy":
+        return None
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    by_language: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        if text and text.strip():
+            by_language.setdefault(detect_language(text), []).append(index)
+    for lang, indices in by_language.items():
+        nlp = load_spacy_model(choice.model_for(lang))
+        for index, doc in zip(indices, nlp.pipe((texts[i] for i in indices), batch_size=128)):
+            spans[index] = [(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents]
+    return spans
 
 
 def anonymize_files(inputs, *, text_columns=(), out, encoding=None, sep=None, sheet=None, numbered=False,
-                    report=None, include_originals=False) -> str:
+                    report=None, include_originals=False, pipeline: str = "auto") -> str:
     """The ``anonymize`` command: mask a survey table's text columns, or transcripts into a folder.
 
     A table keeps its rows, order and other columns; transcripts keep their lines and speaker
@@ -191,8 +244,13 @@ def anonymize_files(inputs, *, text_columns=(), out, encoding=None, sep=None, sh
             raise UserError(f"{paths[0]}: name the text columns to mask with --text-col")
         table = read_table(paths[0], encoding=encoding, sep=sep, sheet=sheet)
         require_columns(table, text_columns, paths[0], option="--text-col")
+        entities = {}
+        for column in text_columns:
+            found = pipeline_entities(table[column].astype(str).tolist(), pipeline=pipeline)
+            if found is not None:
+                entities.update({(index, column): spans for index, spans in zip(table.index, found) if spans})
         masked, masked_report = anonymize_table(table, list(text_columns), numbered=numbered,
-                                                include_originals=include_originals)
+                                                include_originals=include_originals, entities=entities or None)
         if Path(out).resolve() == paths[0].resolve():
             raise UserError(f"{out}: --out must differ from the input; the input is never overwritten")
         write_table(masked, out, sheet_name="maskert")
@@ -202,10 +260,10 @@ def anonymize_files(inputs, *, text_columns=(), out, encoding=None, sep=None, sh
         total = int(masked_report["count"].sum()) if len(masked_report) else 0
         return f"masked {total} items in {rows} of {len(table)} rows; wrote {out}"
     return _anonymize_transcripts(paths, out=out, encoding=encoding, numbered=numbered, report=report,
-                                  include_originals=include_originals)
+                                  include_originals=include_originals, pipeline=pipeline)
 
 
-def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_originals) -> str:
+def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_originals, pipeline) -> str:
     from textanalyse.anonymize import mask_text
     from textanalyse.atomic import atomic_directory
     from textanalyse.io.transcripts import (DEFAULT_SPEAKER_LABELS, read_transcript_text, speaker_pattern,
@@ -222,7 +280,9 @@ def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_or
             cut = match.start("rest") if match else 0
             prefixes.append(line[:cut])
             contents.append(line[cut:])
-        result = mask_text("\n".join(contents), numbered=numbered)
+        joined = "\n".join(contents)
+        found = pipeline_entities([joined], pipeline=pipeline)
+        result = mask_text(joined, numbered=numbered, entities=found[0] if found else None)
         masked_lines = result.text.split("\n")
         if len(masked_lines) != len(lines):  # a mask crossed a line break: mask line by line instead
             masked_lines = [mask_text(content, numbered=numbered).text for content in contents]

@@ -132,6 +132,8 @@ def show_table(table, *, title: str | None = None, limit: int = 40) -> None:
 def emit(table, out, *, title=None, sheet_name="tabell") -> None:
     from textanalyse.api import write_table
 
+    if table.attrs.get("pipeline"):
+        click.echo(f"pipeline: {table.attrs['pipeline']} ({table.attrs.get('pipeline_identity', '')})", err=True)
     if out:
         write_table(table, out, sheet_name=sheet_name)
         click.echo(f"wrote {len(table)} rows to {out}", err=True)
@@ -313,6 +315,7 @@ def themes(**params):
 @filter_options
 @click.option("--k", "k", default="auto", show_default=True, help="Number of topics, or auto.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same topics).")
+@click.option("--pos", multiple=True, metavar="UPOS", help="Only these word classes, e.g. --pos NOUN --pos ADJ.")
 @click.option("--out", help="Write the topics to FILE.csv/.xlsx.")
 @click.option("--assignments-out", metavar="FILE", help="Also write each answer's topic to FILE.csv/.xlsx.")
 @handle_errors
@@ -325,14 +328,14 @@ def topics(**params):
     """
     from textanalyse import api
 
-    k, seed, out, assignments_out = (params.pop(key) for key in ("k", "seed", "out", "assignments_out"))
+    k, seed, pos, out, assignments_out = (params.pop(key) for key in ("k", "seed", "pos", "out", "assignments_out"))
     if k != "auto":
         if not str(k).isdigit():
             raise UserError(f"--k must be auto or a whole number, got {k!r}")
         k = int(k)
     inputs, filters = build_inputs(params), build_filters(params)
     with progress("Annoterer") as on_progress:
-        result = api.topics(inputs, filters, k=k, seed=seed, on_progress=on_progress)
+        result = api.topics(inputs, filters, k=k, seed=seed, pos=pos, on_progress=on_progress)
     if assignments_out:
         api.write_table(result.assignments, assignments_out, sheet_name="tilordning")
     click.echo(f"{result.k} topics, stability (mean adjusted Rand index across reruns): {result.stability:.2f}", err=True)
@@ -414,6 +417,8 @@ def quotes(**params):
 @click.option("--numbered", is_flag=True, help="Same person/place, same number: [NAVN-1], [NAVN-2].")
 @click.option("--report", "report_path", metavar="FILE", help="Write what was masked (type and count per row) to FILE.csv.")
 @click.option("--include-originals", is_flag=True, help="Put the original words in the report (keep it safe!).")
+@click.option("--pipeline", default="auto", show_default=True,
+              help="Names from a trained pipeline as well as the rules: auto, accurate, a spaCy package, or rules.")
 @handle_errors
 def anonymize(**params):
     """De-identify text columns (or transcripts): names, places, phone numbers, ids, addresses, dates.
@@ -429,7 +434,7 @@ def anonymize(**params):
     summary = anonymize_files(
         params["inputs"], text_columns=params["text_columns"], out=params["out"], encoding=params["encoding"],
         sep=params["sep"], sheet=params["sheet"], numbered=params["numbered"], report=params["report_path"],
-        include_originals=params["include_originals"])
+        include_originals=params["include_originals"], pipeline=params["pipeline"])
     click.echo(summary, err=True)
 
 

@@ -170,7 +170,10 @@ def _topics(analysis: MaterialAnalysis, corpus, kept, config: dict) -> None:
 
     settings = config["topics"]
     try:
-        topics = find_topics(corpus, kept, k=settings["k"], seed=settings["seed"], min_words=settings["min_words"])
+        from textanalyse.api import keep_word_classes
+
+        topics = find_topics(corpus, keep_word_classes(kept, settings["pos"]), k=settings["k"], seed=settings["seed"],
+                             min_words=settings["min_words"])
     except UserError as error:
         if "too few" not in str(error).lower():
             raise
