@@ -25,8 +25,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         ...     table.to_csv(tmp, index=False)
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    if target.is_dir():
+        raise _user_error(f"{target}: is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise _cannot_write(target, error) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -38,43 +43,103 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             tmp.unlink()
 
 
+def _user_error(message: str):
+    from textanalyse.errors import UserError
+
+    return UserError(message)
+
+
+def _cannot_write(target: Path, error: OSError):
+    """A one-line :class:`UserError` for a folder or file that cannot be created."""
+    if isinstance(error, PermissionError):
+        return _user_error(f"{target}: cannot write here (permission denied); choose another output location")
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return _user_error(f"{target}: cannot write here (a file is in the way of the folder); "
+                           "choose another output location")
+    return _user_error(f"{target}: cannot write ({error.strerror or type(error).__name__}); "
+                       "choose another output location")
+
+
 def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding=encoding)
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding=encoding)
+    except OSError as error:
+        raise _cannot_write(Path(path), error) from None
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(data)
+    except OSError as error:
+        raise _cannot_write(Path(path), error) from None
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike, *, overwrite: bool = False) -> Iterator[Path]:
+def _no_interrupt():
+    """Hold SIGINT back (POSIX, main thread) for a few file operations that must not be split."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike, *, overwrite: bool = False,
+                     marker: str | None = "manifest.json") -> Iterator[Path]:
     """Yield a fresh temporary folder; it replaces ``path`` only when the block succeeds.
 
     An existing ``path`` is refused unless ``overwrite`` is true, and even then it stays
     untouched until the new folder is complete, so an interrupted run leaves the previous
-    results intact.
+    results intact. Only a folder is ever replaced, and only one that is empty or holds
+    ``marker`` (a previous result), never one that holds the current working directory:
+    ``--out . --overwrite`` or ``--out data/ --overwrite`` must not delete anybody's files.
     """
     from textanalyse.errors import UserError
 
     target = Path(path).resolve()
     if target.exists() and not overwrite:
         raise UserError(f"{target}: output folder already exists; use --overwrite to replace it or choose another --out")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    if target.exists():
+        if not target.is_dir():
+            raise UserError(f"{target}: exists and is not a folder; choose another --out")
+        cwd = Path.cwd().resolve()
+        if cwd == target or target in cwd.parents:
+            raise UserError(f"{target}: is (or contains) the current folder; choose a new folder for --out")
+        if marker and any(target.iterdir()) and not (target / marker).exists():
+            raise UserError(f"{target}: is not an earlier results folder (no {marker}); it is not replaced, "
+                            "choose a new folder for --out")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as error:
+        raise _cannot_write(target, error) from None
     try:
         yield tmp
         os.chmod(tmp, 0o777 & ~_umask())
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-            os.replace(target, old / "previous")
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+        with _no_interrupt():  # Ctrl-C between the two renames would leave no results folder at all
+            if target.exists():
+                old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+                os.replace(target, old / "previous")
+                try:
+                    os.replace(tmp, target)
+                except BaseException:
+                    os.replace(old / "previous", target)
+                    raise
+                finally:
+                    shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

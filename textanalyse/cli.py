@@ -92,6 +92,13 @@ def build_filters(params: dict):
     )
 
 
+def table_path(context, parameter, value):
+    """Check an output table's ending before any work is done."""
+    if value and Path(value).suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"{value}: {parameter.opts[0]} must end in .csv or .xlsx")
+    return value
+
+
 # ---------------------------------------------------------------- output helpers
 @contextlib.contextmanager
 def progress(description: str):
@@ -169,7 +176,18 @@ def handle_errors(function):
 
 
 # ---------------------------------------------------------------- commands
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Commands(click.Group):
+    """Also turn errors raised while parsing options (callbacks) into one line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_USER_ERROR)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="textanalyse")
 def main():
     """Norwegian-first analysis of survey free text and interview transcripts.
@@ -210,8 +228,8 @@ def run(config, out_dir, overwrite, overrides):
 @filter_options
 @click.option("--group-by", help="Split each question's table by this metadata column.")
 @click.option("--top", type=int, help="Only the N most frequent words per table.")
-@click.option("--out", help="Write the table to FILE.csv or FILE.xlsx instead of the terminal.")
-@click.option("--filter-report", metavar="FILE", help="Also write what each filter removed to FILE.csv.")
+@click.option("--out", callback=table_path, help="Write the table to FILE.csv or FILE.xlsx instead of the terminal.")
+@click.option("--filter-report", metavar="FILE", callback=table_path, help="Also write what each filter removed to FILE.csv.")
 @handle_errors
 def freq(**params):
     """Word frequencies per question (NVivo's word-frequency query, reproducibly).
@@ -239,7 +257,7 @@ def freq(**params):
 @input_options
 @click.option("--word", "word", required=True, metavar="PATTERN", help="Word, lemma or pattern with * (e.g. bolig*).")
 @click.option("--window", default=5, show_default=True, type=int, help="Words of context on each side.")
-@click.option("--out", help="Write to FILE.csv or FILE.xlsx.")
+@click.option("--out", callback=table_path, help="Write to FILE.csv or FILE.xlsx.")
 @handle_errors
 def kwic(**params):
     """Keyword in context: every occurrence of a word with the words around it.
@@ -263,7 +281,7 @@ def kwic(**params):
 @input_options
 @filter_options
 @click.option("--top", default=40, show_default=True, type=int, help="Number of candidates.")
-@click.option("--out", help="Write to FILE.csv or FILE.xlsx.")
+@click.option("--out", callback=table_path, help="Write to FILE.csv or FILE.xlsx.")
 @handle_errors
 def suggest_exclusions(**params):
     """Candidate words for the ambiguity and low-information lists, with evidence. Changes no list.
@@ -286,8 +304,8 @@ def suggest_exclusions(**params):
 @input_options
 @click.option("--codebook", metavar="FILE", help="Codebook YAML (default: the shipped one for rus og psykisk helse).")
 @click.option("--group-by", help="Summarise per value of this metadata column.")
-@click.option("--out", help="Write the summary to FILE.csv/.xlsx.")
-@click.option("--coded-out", metavar="FILE", help="Also write every coded passage to FILE.csv/.xlsx.")
+@click.option("--out", callback=table_path, help="Write the summary to FILE.csv/.xlsx.")
+@click.option("--coded-out", metavar="FILE", callback=table_path, help="Also write every coded passage to FILE.csv/.xlsx.")
 @handle_errors
 def themes(**params):
     """Code answers and interview turns with a codebook of themes (deductive).
@@ -316,8 +334,8 @@ def themes(**params):
 @click.option("--k", "k", default="auto", show_default=True, help="Number of topics, or auto.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same topics).")
 @click.option("--pos", multiple=True, metavar="UPOS", help="Only these word classes, e.g. --pos NOUN --pos ADJ.")
-@click.option("--out", help="Write the topics to FILE.csv/.xlsx.")
-@click.option("--assignments-out", metavar="FILE", help="Also write each answer's topic to FILE.csv/.xlsx.")
+@click.option("--out", callback=table_path, help="Write the topics to FILE.csv/.xlsx.")
+@click.option("--assignments-out", metavar="FILE", callback=table_path, help="Also write each answer's topic to FILE.csv/.xlsx.")
 @handle_errors
 def topics(**params):
     """Find topics in the answers with NMF (inductive), with a stability figure.
@@ -350,7 +368,7 @@ def topics(**params):
 @click.option("--reference", help="The group to compare with (default: all other values).")
 @click.option("--min-count", default=5, show_default=True, type=int, help="Words used fewer times are not tested.")
 @click.option("--min-documents", default=2, show_default=True, type=int, help="Words in fewer documents are not tested.")
-@click.option("--out", help="Write to FILE.csv/.xlsx.")
+@click.option("--out", callback=table_path, help="Write to FILE.csv/.xlsx.")
 @handle_errors
 def compare(**params):
     """Which words differ between groups: G², log ratio, BH-adjusted p, Fisher test on documents.
@@ -379,7 +397,7 @@ def compare(**params):
 @click.option("--min-words", default=8, show_default=True, type=int)
 @click.option("--max-words", default=60, show_default=True, type=int)
 @click.option("--group-by", help="Metadata column named in the citation (e.g. gruppe).")
-@click.option("--out", help="Write to FILE.csv/.xlsx.")
+@click.option("--out", callback=table_path, help="Write to FILE.csv/.xlsx.")
 @click.option("--text-out", metavar="FILE", help="Also write copy-ready «…» (informant, gruppe) lines to FILE.txt.")
 @handle_errors
 def quotes(**params):

@@ -60,12 +60,16 @@ def load_config(path, *, overrides=()) -> dict:
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: config file not found; check the path")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give the config file (e.g. analyse.toml)")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
         raise UserError(f"{path}: not valid TOML ({error})") from None
     except UnicodeDecodeError:
         raise UserError(f"{path}: config must be UTF-8 text") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror or type(error).__name__}); check the file") from None
     for override in overrides:
         _apply_override(raw, override, path)
     config = _validate(raw, path)
@@ -114,6 +118,10 @@ def _check_type(value, default, key: str, path):
     if not ok:
         names = {bool: "true or false", int: "a whole number", list: "a list", str: "text", dict: "a table"}
         raise UserError(f"{path}: {key} must be {names.get(expected, expected.__name__)}, got {value!r}")
+    if isinstance(default, list) and key != "material.compare":
+        wrong = [item for item in value if not isinstance(item, str)]
+        if wrong:
+            raise UserError(f"{path}: {key} must be a list of text in quotes, got {wrong[0]!r} in it")
 
 
 def _validate(raw: dict, path) -> dict:
@@ -146,6 +154,13 @@ def _validate(raw: dict, path) -> dict:
     for key in ("top", "kwic_window"):
         if config["frequency"][key] < 1:
             raise UserError(f"{path}: frequency.{key} must be at least 1")
+    minimums = {("frequency", "kwic_top"): 0, ("compare", "min_count"): 0, ("compare", "min_documents"): 0,
+                ("topics", "min_words"): 1, ("quotes", "per_item"): 1, ("quotes", "min_words"): 1}
+    for (section, key), least in minimums.items():
+        if config[section][key] < least:
+            raise UserError(f"{path}: {section}.{key} must be at least {least}, got {config[section][key]}")
+    if config["quotes"]["max_words"] < config["quotes"]["min_words"]:
+        raise UserError(f"{path}: quotes.max_words must be at least quotes.min_words")
     materials = raw.get("material")
     if not materials:
         raise UserError(f"{path}: no [[material]] given; add one with survey = \"file.csv\" or transcripts = [\"folder\"]")
@@ -185,6 +200,9 @@ def _validate_material(raw: dict, number: int, path) -> dict:
                 raise _unknown(key, COMPARISON_KEYS, f"{where} compare", path)
         if not comparison.get("column"):
             raise UserError(f"{path}: {where}: each compare entry needs column = \"...\" (a metadata column or \"question\")")
+        if comparison["column"] in ("text", "doc_id"):  # grouping by the answers themselves: never meaningful
+            raise UserError(f"{path}: {where}: compare column must be a metadata column or \"question\", "
+                            f"not '{comparison['column']}'")
         comparisons.append({**COMPARISON_KEYS, **{k: str(v) for k, v in comparison.items()}})
     material["compare"] = comparisons
     return material

@@ -99,8 +99,20 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of an input file, or one clear line when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise UserError(f"{path}: cannot be read (permission denied); check that you may open the file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a file; check the path") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot be read ({error.strerror or type(error).__name__}); check the file") from None
+
+
 def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
-    data = path.read_bytes()
+    data = read_file_bytes(path)
     if not data.strip():
         raise UserError(f"{path}: the file is empty; export the survey again")
     text = decode_bytes(data, path, encoding=encoding)

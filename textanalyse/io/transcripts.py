@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,7 +13,7 @@ import pandas as pd
 
 from textanalyse.corpus import Corpus, empty_nonanswers
 from textanalyse.errors import UserError
-from textanalyse.io.tables import decode_bytes, read_table, require_columns
+from textanalyse.io.tables import decode_bytes, read_file_bytes, read_table, require_columns
 from textanalyse.wordlists import read_word_list
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx")
@@ -96,15 +97,18 @@ def split_turns(text: str, *, labels=DEFAULT_SPEAKER_LABELS) -> list[Turn]:
 
 def read_transcript_text(path: Path, *, encoding: str | None = None) -> str:
     """The plain text of a ``.txt`` or ``.docx`` transcript (one line per Word paragraph)."""
+    if not path.exists():
+        raise UserError(f"{path}: not found (a broken link?); check the path")
     if path.suffix.lower() == ".docx":
         import docx
 
+        data = read_file_bytes(path)  # a clear line for unreadable files before python-docx guesses
         try:
-            document = docx.Document(str(path))
+            document = docx.Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several types for damaged packages
             raise UserError(f"{path}: not a valid .docx file ({type(error).__name__}); open and save it again in Word") from None
         return "\n".join(paragraph.text for paragraph in document.paragraphs)
-    data = path.read_bytes()
+    data = read_file_bytes(path)
     return decode_bytes(data, path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -119,6 +123,7 @@ def transcript_files(paths) -> list[Path]:
             found = sorted(
                 child for child in path.iterdir()
                 if child.suffix.lower() in TRANSCRIPT_SUFFIXES and not child.name.startswith((".", "~$"))
+                and not child.is_dir()
             )
             if not found:
                 raise UserError(f"{path}: folder has no .txt or .docx transcripts")
