@@ -54,11 +54,12 @@ def read_conllu_sentences(path):
     return sentences
 
 
-def lemma_overlap(path, language):
+def lemma_overlap(path, language, pipeline="fast"):
+    """Σ_w min(gold(w), ours(w)) / Σ gold over alphabetic tokens, lemmas lowercased."""
     sentences = read_conllu_sentences(path)
     corpus = Corpus.from_documents([{"doc_id": str(i), "respondent": str(i), "question": "ud", "source": "ud",
                                      "text": text} for i, (text, _) in enumerate(sentences)])
-    tokens = annotate(corpus, pipeline="fast", language=language)
+    tokens = annotate(corpus, pipeline=pipeline, language=language)
     ours = collections.Counter(lemma for lemma, word in zip(tokens["lemma"].astype(str), tokens["is_word"]) if word)
     gold = collections.Counter(lemma.lower() for _, words in sentences for form, lemma in words
                                if any(ch.isalpha() for ch in form))

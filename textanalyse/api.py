@@ -94,6 +94,36 @@ def suggest_exclusions(inputs: InputOptions, filters: FilterOptions, *, top: int
     return stamp(suggest(result.kept, material.corpus, top=top), material)
 
 
+def check_output_path(path, *, inputs=(), option: str = "--out", folder: bool = False) -> None:
+    """Refuse an output path before any work is done, so a failing command writes nothing.
+
+    The path must not be one of ``inputs`` (an input is never overwritten), nor an existing
+    folder unless ``folder``, and the nearest existing folder above it must be writable.
+
+    Example:
+        >>> check_output_path("svar.csv", inputs=["svar.csv"])
+        Traceback (most recent call last):
+        ...
+        textanalyse.errors.UserError: svar.csv: --out must differ from the input; the input is never overwritten
+    """
+    import os
+
+    path = Path(path)
+    resolved = path.resolve()
+    for given in inputs:
+        if given and Path(given).resolve() == resolved:
+            raise UserError(f"{path}: {option} must differ from the input; the input is never overwritten")
+    if path.is_dir() and not folder:
+        raise UserError(f"{path}: {option} is a folder; give a file name")
+    parent = resolved.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UserError(f"{path}: cannot write here ({parent} is a file, not a folder); choose another {option}")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UserError(f"{path}: cannot write here (permission denied in {parent}); choose another {option}")
+
+
 def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell") -> None:
     """Write a table atomically as CSV (UTF-8) or XLSX, chosen by the file ending.
 
@@ -167,7 +197,7 @@ def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, 
 
     material = load_material(inputs, on_progress=on_progress)
     result = filter_material(material, filters)
-    if group_column not in material.corpus.documents.columns:
+    if group_column != "question" and group_column not in material.corpus.metadata_columns:
         raise UserError(f"--group-col '{group_column}' not found; use question or one of: "
                         + (", ".join(material.corpus.metadata_columns) or "(none)"))
     table = keyness(material.tokens, result.kept, material.corpus.documents, group_column=group_column,

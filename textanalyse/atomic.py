@@ -25,13 +25,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         ...     table.to_csv(tmp, index=False)
     """
     target = Path(path)
-    if target.is_dir():
-        raise _user_error(f"{target}: is a folder; give a file name")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as error:
-        raise _cannot_write(target, error) from None
+    target.parent.mkdir(parents=True, exist_ok=True)  # OSError here: callers decide (the cache skips, others report)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -148,6 +148,27 @@ def emit(table, out, *, title=None, sheet_name="tabell") -> None:
         show_table(table, title=title)
 
 
+OUTPUT_OPTIONS = {"out": "--out", "filter_report": "--filter-report", "coded_out": "--coded-out",
+                  "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report"}
+INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config")
+
+
+def check_outputs(params: dict) -> None:
+    """Before any work: no output overwrites an input, and every output's folder is writable."""
+    from textanalyse.api import check_output_path
+
+    inputs = []
+    for key in INPUT_OPTIONS:
+        value = params.get(key)
+        inputs.extend(value if isinstance(value, (tuple, list)) else [value] if value else [])
+    # anonymize writes transcripts into an --out folder; every other output is one file
+    tables = (".csv", ".tsv", ".xlsx", ".xlsm", ".sav")
+    transcripts = "report_path" in params and not any(Path(p).suffix.lower() in tables for p in params["inputs"])
+    for key, option in OUTPUT_OPTIONS.items():
+        if params.get(key):
+            check_output_path(params[key], inputs=inputs, option=option, folder=key == "out" and transcripts)
+
+
 def handle_errors(function):
     """Turn every failure into one line on stderr and a non-zero exit code."""
 
@@ -155,6 +176,7 @@ def handle_errors(function):
     def wrapper(*args, **kwargs):
         debug = os.environ.get("TEXTANALYSE_DEBUG") == "1"
         try:
+            check_outputs(kwargs)
             return function(*args, **kwargs)
         except UserError as error:
             click.echo(f"error: {error}", err=True)
@@ -184,6 +206,10 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except UserError as error:
             click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except click.UsageError as error:  # bad option values: one line with the hint, not click's four
+            command = error.ctx.command_path if error.ctx else ctx.command_path
+            click.echo(f"error: {error.format_message()} (see {command} --help)", err=True)
             sys.exit(EXIT_USER_ERROR)
 
 
@@ -323,8 +349,10 @@ def themes(**params):
         coded, summary, _, warnings = api.themes(inputs, codebook=codebook, group_by=group_by, on_progress=on_progress)
     if coded_out:
         api.write_table(coded, coded_out, sheet_name="koding")
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+    if len(warnings):  # a table (theme, field, pattern, message): one line, not one per pattern
+        first = warnings.iloc[0]
+        click.echo(f"warning: {len(warnings)} codebook patterns match nothing in this material "
+                   f"(first: theme '{first['theme']}', {first['message']})", err=True)
     emit(summary, out, title="Tema", sheet_name="tema")
 
 
