@@ -40,6 +40,20 @@ def test_compounds_are_lemmatised_by_their_head():
         "ruskonsulent", "kommunebolig", "ingenting"]
 
 
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_dictionary_shortcut_gives_simplemmas_lemmas(lang):
+    import simplemma
+
+    from textanalyse.nlp.fast import _simplemma_dictionary
+
+    words = ("oppfølgingen samtalene kontaktpersonen ventetida fekk hjelpa kommunen boligen jobbar "
+             "bustaden ruskonsulenten eldre gikk gjekk sa sagt tatt satt ingenting søknaden ikkje").split()
+    dictionary = _simplemma_dictionary(lang)
+    assert len(dictionary) > 10_000
+    for word in words:
+        assert (dictionary.get(word) or simplemma.lemmatize(word, lang=lang)) == simplemma.lemmatize(word, lang=lang)
+
+
 def test_chunk_tokenizer_gives_exactly_spacys_tokens():
     text = ('«Hjelpen» (fra NAV) var bra, f.eks. i jan. og St. Olav, ca. 3-4 ganger! '
             'Ring 97 11 55 65 / e-post: ola@example.no. DnB. U.S.A. Hmm... «nei» sa hun.')

@@ -10,7 +10,7 @@ import pandas as pd
 from textanalyse.corpus import NONANSWER_COLUMNS, Corpus
 from textanalyse.errors import UserError
 from textanalyse.io.nonanswers import classify_answer, default_nonanswers, normalise_answer
-from textanalyse.io.tables import read_table, require_columns
+from textanalyse.io.tables import clean_text, read_table, require_columns
 
 
 def read_survey(
@@ -72,7 +72,7 @@ def read_survey(
     ids = ids.reset_index(drop=True)
     per_question, skipped = [], []
     for question in text_columns:
-        answers = table[question].astype(str)
+        answers = table[question].astype(str).map(clean_text)
         reasons = answers.map(lambda answer: classify_answer(answer, nonanswers=nonanswers))
         is_answer = reasons.isna()
         skipped.append(pd.DataFrame({"respondent": ids[~is_answer], "question": question, "source": source,

@@ -60,6 +60,26 @@ def read_table(path, *, encoding: str | None = None, sep: str | None = None, she
     return table
 
 
+# Invisible characters that split or glue words without showing: zero-width space, word joiner,
+# BOM in the middle of text, soft hyphen. (Zero-width joiners stay: emoji and some scripts need them.)
+INVISIBLE_CHARACTERS = ("\u200b", "\u2060", "\ufeff", "\u00ad")
+
+
+def clean_text(text: str) -> str:
+    """Answer text as analysed: Unicode NFC (``o`` + combining diaeresis → ``ö``), invisible characters removed.
+
+    Example:
+        >>> clean_text("o\u0308ppf\u00f8lging\u200b")
+        'öppfølging'
+    """
+    import unicodedata
+
+    for character in INVISIBLE_CHARACTERS:
+        if character in text:
+            text = text.replace(character, "")
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
     """Decode file bytes: a BOM wins, then ``encoding``, then UTF-8, then cp1252."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -13,7 +13,7 @@ import pandas as pd
 
 from textanalyse.corpus import Corpus, empty_nonanswers
 from textanalyse.errors import UserError
-from textanalyse.io.tables import decode_bytes, read_file_bytes, read_table, require_columns
+from textanalyse.io.tables import clean_text, decode_bytes, read_file_bytes, read_table, require_columns
 from textanalyse.wordlists import read_word_list
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx")
@@ -107,9 +107,9 @@ def read_transcript_text(path: Path, *, encoding: str | None = None) -> str:
             document = docx.Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several types for damaged packages
             raise UserError(f"{path}: not a valid .docx file ({type(error).__name__}); open and save it again in Word") from None
-        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+        return clean_text("\n".join(paragraph.text for paragraph in document.paragraphs))
     data = read_file_bytes(path)
-    return decode_bytes(data, path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n")
+    return clean_text(decode_bytes(data, path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def transcript_files(paths) -> list[Path]:
