@@ -16,7 +16,7 @@ once as CSV files in a temporary folder (deleted at the end; nothing is written 
   --target vg``: VG reviews against all other outlets (``vg`` is present at every size, 30-40 %
   of the reviews; two groups, one comparison).
 - Storting (``../shared/data/storting_speeches.csv.gz``): all 30,307 speeches (14M words) with a
-  derived column ``kohort``: ``eldre`` (born before 1950), ``yngre`` (born 1970 or later), empty
+  derived column ``kohort`` (NUL characters, which the reader refuses, are removed: one speech has one): ``eldre`` (born before 1950), ``yngre`` (born 1970 or later), empty
   otherwise (annotated and counted by ``freq``, left out of the comparison). ``compare`` uses
   ``--group-col kohort`` (two values: ``eldre`` is the target).
 
@@ -56,7 +56,7 @@ def prepare_norec(data: Path, sizes: list[str], folder: Path) -> list[tuple[str,
     table = pd.read_csv(data / "norec_texts.csv.gz", dtype=str, keep_default_na=False)
     # NoReC's outlet column is called ``source``, which clashes with the corpus's own ``source``
     # (the file name) in ``Corpus.documents``: keep it under the name ``avis``.
-    table = table.rename(columns={"source": "avis"})
+    table = table.rename(columns={"source": "avis"}).replace("\x00", "", regex=True)
     words = table["text"].map(lambda text: len(text.split()))
     before = words.cumsum().shift(fill_value=0)
     prepared = []
@@ -70,6 +70,7 @@ def prepare_norec(data: Path, sizes: list[str], folder: Path) -> list[tuple[str,
 
 def prepare_storting(data: Path, folder: Path) -> tuple[str, Path, int]:
     table = pd.read_csv(data / "storting_speeches.csv.gz", dtype=str, keep_default_na=False)
+    table = table.replace("\x00", "", regex=True)  # one speech has a NUL character, which the reader refuses
     born = pd.to_numeric(table["birth_year"], errors="coerce")
     kohort = pd.Series("", index=table.index)
     kohort[born < 1950] = "eldre"
@@ -97,7 +98,7 @@ def commands(path: Path, dataset: str, out: Path) -> dict[str, list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--sizes", nargs="+", default=["1", "4", "all"], help="NoReC sizes in millions of words, or all")
+    parser.add_argument("--sizes", nargs="*", default=["1", "4", "all"], help="NoReC sizes in millions of words, or all")
     parser.add_argument("--runs", type=int, default=3, help="runs per command below 10M words (median)")
     parser.add_argument("--runs-large", type=int, default=1, help="runs per command from 10M words")
     parser.add_argument("--no-storting", action="store_true", help="skip the parliament speeches")
@@ -130,7 +131,7 @@ def main() -> int:
                         warm = cache
                     else:
                         shutil.rmtree(cache, ignore_errors=True)
-            is_largest_norec = name == datasets[len(args.sizes) - 1][0]
+            is_largest_norec = bool(args.sizes) and name == datasets[len(args.sizes) - 1][0]
             if not args.no_cached and warm is not None and (is_largest_norec or name.startswith("Storting")):
                 for command_name, command in todo.items():
                     result = measure(command + ["--cache-dir", str(warm)])

@@ -24,7 +24,6 @@ import argparse
 import gzip
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -54,7 +53,6 @@ SIMPLE_UPOS = {
 }
 AUX_LEMMAS = {"være", "vere", "ha", "bli", "verte", "kunne", "skulle", "ville", "vilje",
               "måtte", "burde", "få"}
-MODALS = {"kunne", "skulle", "ville", "måtte", "burde"}
 NEGATION = {"ikke", "ikkje", "ei"}
 # NDT `det` with the feature `kvant` that UD keeps as DET (everything else is a numeral)
 QUANT_DET = {"en", "ein", "noen", "nokon", "noko", "all", "alle", "hver", "kvar", "ingen",

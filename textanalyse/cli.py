@@ -139,10 +139,11 @@ def show_table(table, *, title: str | None = None, limit: int = 40) -> None:
 def emit(table, out, *, title=None, sheet_name="tabell") -> None:
     from textanalyse.api import write_table
 
+    if out:
+        write_table(table, out, sheet_name=sheet_name)  # first: a failure stays the only line on stderr
     if table.attrs.get("pipeline"):
         click.echo(f"pipeline: {table.attrs['pipeline']} ({table.attrs.get('pipeline_identity', '')})", err=True)
     if out:
-        write_table(table, out, sheet_name=sheet_name)
         click.echo(f"wrote {len(table)} rows to {out}", err=True)
     else:
         show_table(table, title=title)
@@ -208,7 +209,8 @@ class Commands(click.Group):
             click.echo(f"error: {error}", err=True)
             sys.exit(EXIT_USER_ERROR)
         except click.UsageError as error:  # bad option values: one line with the hint, not click's four
-            command = error.ctx.command_path if error.ctx else ctx.command_path
+            command = error.ctx.command_path if error.ctx else " ".join(
+                part for part in (ctx.command_path, ctx.invoked_subcommand) if part)
             click.echo(f"error: {error.format_message()} (see {command} --help)", err=True)
             sys.exit(EXIT_USER_ERROR)
 
@@ -461,7 +463,7 @@ def quotes(**params):
 @click.option("--sep", help="CSV separator (default: sniffed).")
 @click.option("--sheet", help="Excel sheet name or number.")
 @click.option("--numbered", is_flag=True, help="Same person/place, same number: [NAVN-1], [NAVN-2].")
-@click.option("--report", "report_path", metavar="FILE", help="Write what was masked (type and count per row) to FILE.csv.")
+@click.option("--report", "report_path", metavar="FILE", callback=table_path, help="Write what was masked (type and count per row) to FILE.csv.")
 @click.option("--include-originals", is_flag=True, help="Put the original words in the report (keep it safe!).")
 @click.option("--pipeline", default="auto", show_default=True,
               help="Names from a trained pipeline as well as the rules: auto, accurate, a spaCy package, or rules.")

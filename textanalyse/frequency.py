@@ -60,7 +60,7 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     n_words = max(len(words), 1)
     key = blocks * n_words + word_codes
     unique_keys, key_codes, counts = np.unique(key, return_inverse=True, return_counts=True)
-    doc_pairs = np.unique(key_codes.astype(np.int64) * len(doc_names) + doc_codes)
+    doc_pairs = _distinct(key_codes.astype(np.int64) * len(doc_names) + doc_codes)
     document_counts = np.bincount(doc_pairs // len(doc_names), minlength=len(unique_keys))
     n_lowers = max(len(lowers), 1)
     form_pairs, form_counts = np.unique(key_codes.astype(np.int64) * n_lowers + lower_codes, return_counts=True)
@@ -85,6 +85,19 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return column.cat.codes.to_numpy().astype(np.int64), np.asarray(column.cat.categories, dtype=object)
     codes, values = pd.factorize(column.astype(object))
     return codes.astype(np.int64), np.asarray(values, dtype=object)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values, as ``np.unique(values)``, by sorting.
+
+    NumPy 2.3+ answers ``np.unique`` without ``return_*`` flags with a hash table, which is far
+    slower on many distinct int64 keys (2.4.6 here: 3.4 s for 1M keys, 27 s for 7M; sorting
+    takes 0.02 s and 0.1 s).
+    """
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n: int) -> list[str]:

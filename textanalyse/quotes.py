@@ -186,11 +186,12 @@ def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
         typicality = np.asarray(matrix @ centre).ravel() / norm
         similarity = (matrix @ matrix.T).toarray()
         picked, respondents = [], set()
+        respondent_of = group["respondent"].to_numpy()  # positional, as the index is 0..n-1
         order = np.lexsort((np.arange(len(group)), -typicality))
         while len(picked) < per_item:
             best, best_value = None, -np.inf
             for index in order:
-                if index in picked or group.at[index, "respondent"] in respondents:
+                if index in picked or respondent_of[index] in respondents:
                     continue
                 redundancy = max((similarity[index, p] for p in picked), default=0.0)
                 if redundancy >= SIMILARITY_DUPLICATE:
@@ -201,7 +202,7 @@ def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
             if best is None:
                 break
             picked.append(best)
-            respondents.add(group.at[best, "respondent"])
+            respondents.add(respondent_of[best])
         for rank, index in enumerate(picked, start=1):
             row = group.loc[index].to_dict()
             row.update({"theme_or_word": item, "kind": kind, "rank": rank, "score": round(float(typicality[index]), 4)})
@@ -275,10 +276,32 @@ def risk_flags(masked_text: str, *, uncertain=(), respondent_frequency=None, met
 def _respondent_frequency(tokens: pd.DataFrame, corpus: Corpus) -> dict[str, int]:
     """For each lowercased word form: how many respondents used it."""
     respondents = corpus.documents.set_index("doc_id")["respondent"]
-    words = tokens.loc[tokens["is_word"].to_numpy(), ["doc_id", "lower"]]
-    frame = pd.DataFrame({"respondent": words["doc_id"].astype(str).map(respondents).to_numpy(),
-                          "lower": words["lower"].astype(str).to_numpy()}).drop_duplicates()
-    return frame.groupby("lower").size().to_dict()
+    is_word = tokens["is_word"].to_numpy(dtype=bool)
+    if not isinstance(tokens["doc_id"].dtype, pd.CategoricalDtype) or not isinstance(tokens["lower"].dtype,
+                                                                                      pd.CategoricalDtype):
+        words = tokens.loc[is_word, ["doc_id", "lower"]]
+        frame = pd.DataFrame({"respondent": words["doc_id"].astype(str).map(respondents).to_numpy(),
+                              "lower": words["lower"].astype(str).to_numpy()}).drop_duplicates()
+        return frame.groupby("lower").size().to_dict()
+    # On integer codes (the token table's categoricals): distinct (respondent, form) pairs per form.
+    doc_respondent = pd.Series(tokens["doc_id"].cat.categories.astype(str)).map(respondents)
+    respondent_codes, _ = pd.factorize(doc_respondent, use_na_sentinel=False)  # unknown doc_id: one "respondent"
+    lower_codes = tokens["lower"].cat.codes.to_numpy()[is_word].astype(np.int64)
+    doc_codes = tokens["doc_id"].cat.codes.to_numpy()[is_word]
+    lowers = np.asarray(tokens["lower"].cat.categories.astype(str), dtype=object)
+    n_lowers = max(len(lowers), 1)
+    pairs = _distinct(respondent_codes[doc_codes].astype(np.int64) * n_lowers + lower_codes)
+    counts = np.bincount(pairs % n_lowers, minlength=len(lowers))
+    present = np.flatnonzero(counts)
+    return dict(sorted(zip(lowers[present].tolist(), counts[present].tolist())))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values, as ``np.unique(values)`` (sort-based: see ``frequency._distinct``)."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _entity_spans(tokens: pd.DataFrame) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -138,14 +139,22 @@ def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFr
     text = decode_bytes(data, path, encoding=encoding)
     separator = sep or sniff_separator(text)
     try:
-        table = pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            engine="python" if len(separator) > 1 else "c",
-        )
+        with warnings.catch_warnings():
+            # index_col=False: a first row longer than the header must not silently become an index
+            # (pandas would shift every column); the warning it gives instead is made an error
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                index_col=False,
+                engine="python" if len(separator) > 1 else "c",
+            )
+    except pd.errors.ParserWarning:
+        raise UserError(f"{path}: a row has more fields than the header (separator {separator!r}); "
+                        "quote answers that contain the separator, or try --sep") from None
     except pd.errors.ParserError as error:
         detail = str(error).strip().splitlines()[-1][:120]
         raise UserError(f"{path}: not a valid CSV with separator {separator!r} ({detail}); try --sep") from None
