@@ -51,7 +51,7 @@ def test_min_length_is_configurable(tokens):
     result = apply_filters(tokens, unit="lemma", min_length=3, stoplists=[])
     assert "god" in set(result.kept["word"]) and "nav" in set(result.kept["word"])
     assert "av" not in set(result.kept["word"])
-    with pytest.raises(UserError, match="min length must be a whole number of at least 1, got 0"):
+    with pytest.raises(UserError, match="--min-length must be a whole number of at least 1, got 0"):
         apply_filters(tokens, min_length=0)
 
 

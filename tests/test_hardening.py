@@ -378,8 +378,8 @@ def survey(work) -> Path:
 
 @pytest.mark.parametrize("args, expected", [
     (("freq", "--unit", "stem"), ["--unit", "'stem' is not one of 'lemma', 'exact'"]),
-    (("freq", "--min-length", "0"), ["min length", "at least 1"]),
-    (("freq", "--min-length", "-3"), ["min length", "at least 1"]),
+    (("freq", "--min-length", "0"), ["--min-length", "at least 1"]),
+    (("freq", "--min-length", "-3"), ["--min-length", "at least 1"]),
     (("freq", "--top", "0"), ["--top", "at least 1"]),
     (("freq", "--top", "many"), ["--top", "'many' is not a valid integer"]),
     (("kwic", "--word", "bolig", "--window", "-1"), ["--window", "at least 0"]),

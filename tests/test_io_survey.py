@@ -46,7 +46,7 @@ def test_rows_are_numbered_without_id_column(tmp_path):
 def test_duplicate_ids_are_refused(tmp_path):
     path = tmp_path / "svar.csv"
     path.write_text("id;svar\n7;A\n7;B\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"id column 'id' has duplicate values \(e.g. '7'\)"):
+    with pytest.raises(UserError, match=r"id column 'id' has duplicate values \(rows 2 and 3\)"):
         read_survey(path, text_columns=["svar"], id_column="id")
 
 

@@ -71,6 +71,7 @@ class MaterialAnalysis:
     stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
+    notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
 
 
 @dataclass

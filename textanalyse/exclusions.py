@@ -38,6 +38,10 @@ def suggest_exclusions(kept: pd.DataFrame, corpus: Corpus, *, top: int = 40, min
         >>> suggest_exclusions(result.kept, corpus).loc[0, ["word", "suggested_list"]].tolist()  # doctest: +SKIP
         ['egentlig', 'lite_informative']
     """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        from textanalyse.errors import UserError
+
+        raise UserError(f"--top must be a whole number of at least 1, got {top!r}")
     columns = ["question", *corpus.metadata_columns]
     doc_table = corpus.documents.set_index("doc_id")
     cells = kept["doc_id"].astype(object).map(

@@ -103,7 +103,7 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     if unit not in UNITS:
         raise UserError(f"unit '{unit}' is not supported; use {' or '.join(UNITS)}")
     if not isinstance(min_length, (int, np.integer)) or isinstance(min_length, bool) or min_length < 1:
-        raise UserError(f"min length must be a whole number of at least 1, got {min_length!r}")
+        raise UserError(f"--min-length must be a whole number of at least 1, got {min_length!r}")
     lists = default_stoplists() if stoplists is None else list(stoplists)
     if unit == "exact":
         tokens = split_letter_runs(tokens)

@@ -61,7 +61,7 @@ class FilterOptions:
         if self.unit not in ("lemma", "exact"):
             raise UserError(f"unit '{self.unit}' is not supported; use lemma or exact")
         if isinstance(self.min_length, bool) or not isinstance(self.min_length, int) or self.min_length < 1:
-            raise UserError(f"min length must be a whole number of at least 1, got {self.min_length!r}")
+            raise UserError(f"--min-length must be a whole number of at least 1, got {self.min_length!r}")
 
 
 @dataclass(frozen=True)

@@ -169,14 +169,14 @@ def _topics(analysis: MaterialAnalysis, corpus, kept, config: dict) -> None:
     from textanalyse.topics import find_topics
 
     settings = config["topics"]
-    try:
-        from textanalyse.api import keep_word_classes
+    from textanalyse.api import keep_word_classes
 
-        topics = find_topics(corpus, keep_word_classes(kept, settings["pos"]), k=settings["k"], seed=settings["seed"],
-                             min_words=settings["min_words"])
+    selected = keep_word_classes(kept, settings["pos"])
+    try:
+        topics = find_topics(corpus, selected, k=settings["k"], seed=settings["seed"], min_words=settings["min_words"])
     except UserError as error:
-        if "too few" not in str(error).lower():
-            raise
+        # Too little material for topics is a finding, not a failure: the rest of the run stands.
+        analysis.notes.append(f"Emner ble ikke beregnet: {error}")
         return
     analysis.topics = topics.topics
     analysis.topic_assignments = topics.assignments
@@ -190,7 +190,7 @@ def _comparisons(analysis: MaterialAnalysis, material: Material, filtered, mater
     documents = material.corpus.documents
     for entry in material_config["compare"]:
         column = entry["column"]
-        if column not in documents.columns:
+        if column != "question" and column not in material.corpus.metadata_columns:
             raise UserError(f"material '{material_config['name']}': compare column '{column}' not found; use "
                             f"question or one of: {', '.join(material.corpus.metadata_columns) or '(none)'}")
         target, reference = entry["target"] or None, entry["reference"] or None
@@ -317,5 +317,6 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
         "word_lists": word_lists,
         "codebook": codebook_info,
         "timings_seconds": dict(timings),
+        "notes": {m.name: list(m.notes) for m in materials if m.notes},
         "started": stamp,
     }

@@ -52,10 +52,12 @@ def read_survey(
         if (ids == "").any():
             row = int((ids == "").to_numpy().argmax()) + 2
             raise UserError(f"{path}: id column '{id_column}' is empty in row {row}; fill it in or leave --id-col out")
-        duplicated = ids[ids.duplicated()]
-        if len(duplicated):
+        duplicated = ids.duplicated(keep=False).to_numpy()
+        if duplicated.any():
+            # Name rows, not values: a wrongly chosen id column could hold answer text.
+            rows = [str(row + 2) for row in duplicated.nonzero()[0][:2]]
             raise UserError(
-                f"{path}: id column '{id_column}' has duplicate values (e.g. '{duplicated.iloc[0]}'); "
+                f"{path}: id column '{id_column}' has duplicate values (rows {' and '.join(rows)}); "
                 "choose a unique id column or leave --id-col out to number the rows"
             )
     else:
