@@ -26,7 +26,7 @@ forked annotation workers; see ``_measure.py``). Sizes below 10M words run ``--r
 (median, commands alternating); larger inputs run ``--runs-large`` times (default 1). At the
 largest NoReC size and for the speeches the cached rerun (the annotation cache filled by the cold
 ``freq``) is measured too. Growth: seconds per million words at each size and the exponent b in
-t ∝ words^b between consecutive sizes (b ≤ 1: no worse than linear). Target: peak < 6 GB.
+t ∝ words^b between consecutive sizes, for wall and CPU time (b ≤ 1: no worse than linear). Target: peak < 6 GB.
 """
 
 from __future__ import annotations
@@ -161,15 +161,16 @@ def main() -> int:
                   f"| {seconds / (words / 1e6):.2f} | {words / seconds:,.0f} | {maxrss:,.0f} | {tree:,.0f} |")
         print()
         norec = [(name, words) for name, _, words in datasets if name.startswith("NoReC")]
+        cpu_medians = {key: statistics.median(r.cpu_seconds for r in runs) for key, runs in results.items()}
         for command_name in ("freq", "compare"):
-            steps = []
-            for (small, n_small), (large, n_large) in zip(norec, norec[1:]):
-                t_small, t_large = medians[(small, command_name, "cold")], medians[(large, command_name, "cold")]
-                exponent = log(t_large / t_small) / log(n_large / n_small)
-                steps.append(f"{small}→{large}: b = {exponent:.2f}")
-            per_million = ", ".join(f"{name}: {medians[(name, command_name, 'cold')] / (words / 1e6):.2f}"
-                                    for name, words in norec)
-            print(f"{command_name} cold, s per M words: {per_million};  growth {'; '.join(steps) or '-'}")
+            for label, table in (("wall", medians), ("CPU", cpu_medians)):
+                steps = []
+                for (small, n_small), (large, n_large) in zip(norec, norec[1:]):
+                    t_small, t_large = table[(small, command_name, "cold")], table[(large, command_name, "cold")]
+                    steps.append(f"{small}→{large}: b = {log(t_large / t_small) / log(n_large / n_small):.2f}")
+                per_million = ", ".join(f"{name}: {table[(name, command_name, 'cold')] / (words / 1e6):.2f}"
+                                        for name, words in norec)
+                print(f"{command_name} cold, {label} s per M words: {per_million};  growth {'; '.join(steps) or '-'}")
         print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine slows wall times)")
         print(f"peak memory (largest of ru_maxrss and tree PSS): {worst_memory:,.0f} MiB "
               f"({'within' if worst_memory < MEMORY_TARGET_MIB else 'OVER'} the 6 GiB target)")

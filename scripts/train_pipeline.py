@@ -451,6 +451,8 @@ def package(lang: str, trained: Path, table_path: Path, dest: Path) -> None:
     comp = nlp.add_pipe("textanalyse_lemma_table", after="trainable_lemmatizer",
                         config={"simplemma_lang": lang})
     comp.set_table(table)
+    nlp.config["paths"]["train"] = None  # no training paths in the shipped config
+    nlp.config["paths"]["dev"] = None
     nlp.meta["name"] = f"textanalyse_{lang}"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["lang"] = "nb"

@@ -93,15 +93,13 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
 
     n_words = sum(len(text) for text in texts) // 6
     workers = n_process or (2 if n_words >= PARALLEL_WORD_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1)
-    workers = max(1, min(workers, len(texts)))
-    pool = _fork_pool(workers) if workers > 1 else None
+    # With two cores, a forked helper loads simplemma's dictionaries (the slowest start-up
+    # step) while this process imports spaCy and tokenises; it then lemmatises the forms.
+    helper = _lemma_helper(sorted(set(langs))) if workers > 1 else None
     try:
-        if pool is not None:
-            rows, positions, starts, form_ids, forms = _tokenize_parallel(pool, texts, workers, on_progress)
-        else:
-            tokenizer = ChunkTokenizer()
-            rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
-            forms = tokenizer.forms
+        tokenizer = ChunkTokenizer()
+        rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
+        forms = tokenizer.forms
         lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
         lowers = np.asarray(lowers, dtype=object)
         lower_codes = lower_codes_of_form[form_ids]
@@ -114,16 +112,14 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
                                              return_inverse=True)
         pair_lowers = lowers[unique_pairs // n_langs].tolist()
         pair_langs = lang_names[unique_pairs % n_langs].tolist()
-        if pool is not None and len(pair_lowers) > 1000:
-            bounds = np.linspace(0, len(pair_lowers), workers + 1).astype(int)
-            parts = [(pair_lowers[a:b], pair_langs[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
-            pair_lemmas = [lemma for part in pool.starmap(lemmatize_forms, parts) for lemma in part]
+        if helper is not None:
+            pair_lemmas = helper.apply(lemmatize_forms, (pair_lowers, pair_langs))
         else:
             pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        if helper is not None:
+            helper.close()
+            helper.join()
     lemma_codes_of_pair, lemmas = pd.factorize(pd.Series(pair_lemmas, dtype=object))
     form_lengths = np.fromiter((len(form) for form in forms), dtype=np.int32, count=len(forms))
     has_letter = np.fromiter((any(ch.isalpha() for ch in form) for form in forms), dtype=bool, count=len(forms))
@@ -143,50 +139,15 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
     })
 
 
-_FORKED_TOKENIZER = None
-
-
-def _fork_pool(workers: int):
-    """A pool of forked workers that inherit one ready tokenizer (spaCy loads once, not per worker)."""
+def _lemma_helper(languages):
+    """A forked process that starts loading simplemma's dictionaries at once (``None`` without fork)."""
     import multiprocessing
 
-    global _FORKED_TOKENIZER
     if not hasattr(os, "fork"):
         return None
-    from textanalyse.nlp.fast import ChunkTokenizer
+    from textanalyse.nlp.fast import preload_dictionaries
 
-    _FORKED_TOKENIZER = ChunkTokenizer()
-    return multiprocessing.get_context("fork").Pool(workers)
-
-
-def _tokenize_chunk_worker(texts):
-    tokenizer = _FORKED_TOKENIZER
-    arrays = tokenizer.tokenize(texts)
-    return (*arrays, tokenizer.forms)
-
-
-def _tokenize_parallel(pool, texts, workers, on_progress):
-    bounds = np.linspace(0, len(texts), workers + 1).astype(int)
-    parts = [texts[bounds[i]:bounds[i + 1]] for i in range(workers)]
-    forms: list[str] = []
-    form_ids_of: dict[str, int] = {}
-    all_rows, all_positions, all_starts, all_form_ids = [], [], [], []
-    for offset, (rows, positions, starts, form_ids, part_forms) in zip(bounds, pool.map(_tokenize_chunk_worker, parts)):
-        remap = np.empty(len(part_forms), dtype=np.int32)
-        for local, form in enumerate(part_forms):
-            found = form_ids_of.get(form)
-            if found is None:
-                found = form_ids_of[form] = len(forms)
-                forms.append(form)
-            remap[local] = found
-        all_rows.append(rows + offset)
-        all_positions.append(positions)
-        all_starts.append(starts)
-        all_form_ids.append(remap[form_ids] if len(form_ids) else form_ids)
-        if on_progress is not None:
-            on_progress(len(positions) and int(rows[-1]) + 1)
-    return (np.concatenate(all_rows).astype(np.int32), np.concatenate(all_positions), np.concatenate(all_starts),
-            np.concatenate(all_form_ids).astype(np.int32), forms)
+    return multiprocessing.get_context("fork").Pool(1, initializer=preload_dictionaries, initargs=(languages,))
 
 
 def _annotate_spacy(texts, langs, pipeline: PipelineChoice, *, n_process, on_progress) -> pd.DataFrame:
