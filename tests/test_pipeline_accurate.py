@@ -29,6 +29,14 @@ def test_accurate_pipeline_loads_from_package_resources_and_tags():
 
 
 @needs_models
+def test_unseen_compounds_get_the_lemma_of_their_head():
+    corpus = survey_corpus({"q": ["Rustjenesten og kommuneboligen var bra, ruskonsulentene også."]})
+    lemmas = dict(zip(*[annotate(corpus, pipeline="accurate")[c].astype(str) for c in ("form", "lemma")]))
+    assert (lemmas["Rustjenesten"], lemmas["kommuneboligen"], lemmas["ruskonsulentene"]) == (
+        "rustjeneste", "kommunebolig", "ruskonsulent")
+
+
+@needs_models
 def test_documents_are_routed_to_the_model_of_their_language(monkeypatch):
     requested = []
     real = pipelines.load_spacy_model
