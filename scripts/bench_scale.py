@@ -13,12 +13,13 @@ once as CSV files in a temporary folder (deleted at the end; nothing is written 
   ``all`` is every review (about 17.5M words). All columns are kept (they become metadata).
   The outlet column ``source`` is renamed ``avis`` (a metadata column named ``source`` clashes
   with the corpus's own ``source`` column, the file name). ``compare`` uses ``--group-col avis
-  --target vg``: VG reviews against all other outlets (``vg`` is present at every size, 30-40 %
+  --target vg``: VG reviews against all other outlets (``vg`` is present at every size, 18-40 %
   of the reviews; two groups, one comparison).
 - Storting (``../shared/data/storting_speeches.csv.gz``): all 30,307 speeches (14M words) with a
-  derived column ``kohort`` (NUL characters, which the reader refuses, are removed: one speech has one): ``eldre`` (born before 1950), ``yngre`` (born 1970 or later), empty
+  derived column ``kohort``: ``eldre`` (born before 1950), ``yngre`` (born 1970 or later), empty
   otherwise (annotated and counted by ``freq``, left out of the comparison). ``compare`` uses
-  ``--group-col kohort`` (two values: ``eldre`` is the target).
+  ``--group-col kohort`` (two values: ``eldre`` is the target). NUL characters, which the reader
+  refuses, are removed (one speech has one).
 
 Per process: wall time, ``ru_maxrss`` from ``os.wait4`` (the larger of the main process and its
 largest reaped worker) and the sampled peak of the summed PSS of the whole process tree (main +
@@ -26,7 +27,8 @@ forked annotation workers; see ``_measure.py``). Sizes below 10M words run ``--r
 (median, commands alternating); larger inputs run ``--runs-large`` times (default 1). At the
 largest NoReC size and for the speeches the cached rerun (the annotation cache filled by the cold
 ``freq``) is measured too. Growth: seconds per million words at each size and the exponent b in
-t ∝ words^b between consecutive sizes, for wall and CPU time (b ≤ 1: no worse than linear). Target: peak < 6 GB.
+t ∝ words^b between consecutive sizes, for wall and CPU time (b ≤ 1: no worse than linear).
+Target: peak < 6 GB.
 """
 
 from __future__ import annotations

@@ -63,6 +63,16 @@ class LemmaTable:
         table = self.table
         for tok in doc:
             pos = tok.pos_
+            if pos == "PROPN" and tok.is_sent_start and tok.text[:1].isupper():
+                # "Hjemmetjenesten kommer …": a capitalised first word the tagger took for a
+                # name, but which training or simplemma knows as an ordinary noun
+                common = table.get(tok.lower_ + "\tNOUN")
+                if common is None and self._simplemma is not None:
+                    guess = self._simplemma.lemmatize(tok.lower_, lang=self.simplemma_lang).lower()
+                    common = guess if guess != tok.lower_ else None
+                if common is not None:
+                    tok.lemma_ = common
+                    continue
             if pos == "PROPN":
                 # keep the form, except a genitive ending the lemmatizer stripped
                 text = tok.text
