@@ -61,3 +61,19 @@ def test_no_text_column_given(tmp_path):
     path.write_text("id;svar\n1;a\n", encoding="utf-8")
     with pytest.raises(UserError, match="no text column given; name the free-text columns with --text-col"):
         read_survey(path, text_columns=[])
+
+
+def test_metadata_columns_named_like_corpus_columns_are_renamed(tmp_path):
+    path = tmp_path / "svar.csv"
+    path.write_text("id;source;svar\n1;vg;Bra\n2;db;Dårlig\n", encoding="utf-8")
+    corpus = read_survey(path, text_columns=["svar"], id_column="id")
+    assert corpus.metadata_columns == ("source_meta",)
+    assert corpus.documents[["source", "source_meta"]].values.tolist() == [["svar.csv", "vg"], ["svar.csv", "db"]]
+
+
+def test_a_stray_nul_in_a_large_file_is_read_as_a_space(tmp_path):
+    path = tmp_path / "svar.csv"
+    rows = "".join(f"{i};God hjelp nummer {i}\n" for i in range(2000))
+    path.write_text("id;svar\n" + rows.replace("nummer 7\n", "nummer\x007\n", 1), encoding="utf-8")
+    corpus = read_survey(path, text_columns=["svar"], id_column="id")
+    assert corpus.documents.loc[7, "text"] == "God hjelp nummer 7"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from textanalyse.corpus import NONANSWER_COLUMNS, Corpus
+from textanalyse.corpus import DOCUMENT_COLUMNS, NONANSWER_COLUMNS, Corpus
 from textanalyse.errors import UserError
 from textanalyse.io.nonanswers import classify_answer, default_nonanswers, normalise_answer
 from textanalyse.io.tables import clean_text, read_table, require_columns
@@ -62,6 +62,12 @@ def read_survey(
             )
     else:
         ids = pd.Series([str(number) for number in range(1, len(table) + 1)], index=table.index)
+    reserved = [c for c in table.columns if c in DOCUMENT_COLUMNS and c not in text_columns and c != id_column]
+    if reserved:
+        # "source" or "text" as a background variable would collide with the corpus's own columns
+        table = table.rename(columns={c: f"{c}_meta" for c in reserved})
+        if metadata_columns is not None:
+            metadata_columns = [f"{c}_meta" if c in reserved else c for c in metadata_columns]
     if metadata_columns is None:
         metadata_columns = [c for c in table.columns if c not in text_columns and c != id_column]
     else:

@@ -100,8 +100,12 @@ def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
                     f"{path}: cannot be read as {candidate} (byte {error.start}); try --encoding {alternative}"
                 ) from None
             continue
-        if "\x00" in text:
-            raise UserError(f"{path}: contains NUL bytes; it may be UTF-16 or not a text file; save it as UTF-8 CSV")
+        nul = text.count("\x00")
+        if nul:
+            # A stray NUL in a big export is damage in one cell; many mean UTF-16 or a binary file.
+            if nul > len(text) // 10_000:
+                raise UserError(f"{path}: contains NUL bytes; it may be UTF-16 or not a text file; save it as UTF-8 CSV")
+            text = text.replace("\x00", " ")
         return text
     raise UserError(f"{path}: cannot be decoded as UTF-8 or cp1252; give the right --encoding (e.g. --encoding latin-1)")
 
