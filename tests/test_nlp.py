@@ -64,6 +64,22 @@ def test_chunk_tokenizer_gives_exactly_spacys_tokens():
     assert [text[s:s + len(tokenizer.forms[i])] for s, i in zip(starts, ids)] == reference
 
 
+def test_plain_chunks_split_without_spacy_agree_with_every_special_case():
+    from textanalyse.nlp.fast import simple_pieces
+
+    tokenizer = spacy.blank("nb").tokenizer
+    checked = 0
+    for key in tokenizer.rules:
+        pieces = simple_pieces(key)
+        if pieces is not None:
+            checked += 1
+            assert list(pieces[0]) == [t.text for t in tokenizer(key)], key
+    for chunk in ["(hjelp", "hjelp,", "«nei»", "ja!", "Oslo:", "ventetid)", "bl.a.", "ca.", "St.", "DnB."]:
+        pieces = simple_pieces(chunk)
+        assert pieces is None or list(pieces[0]) == [t.text for t in tokenizer(chunk)], chunk
+    assert checked > 0
+
+
 def test_cache_hit_does_not_annotate_again(tmp_path, monkeypatch):
     corpus = survey_corpus({"q": ["Lang ventetid.", "God kontakt."]})
     first = annotate(corpus, pipeline="fast", cache_dir=tmp_path)

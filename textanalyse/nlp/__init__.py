@@ -89,15 +89,18 @@ def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
 
 
 def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
-    from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms
+    from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms, spacy_pieces
 
     n_words = sum(len(text) for text in texts) // 6
     workers = n_process or (2 if n_words >= PARALLEL_WORD_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1)
-    # With two cores, a forked helper loads simplemma's dictionaries (the slowest start-up
-    # step) while this process imports spaCy and tokenises; it then lemmatises the forms.
+    # With two cores, two forked helpers carry the slow start-up steps while this process
+    # splits the plain words: one imports spaCy and splits the chunks that need it, the other
+    # loads simplemma's dictionaries and then lemmatises.
     helper = _lemma_helper(sorted(set(langs))) if workers > 1 else None
+    splitter = _spacy_helper() if workers > 1 else None
     try:
-        tokenizer = ChunkTokenizer()
+        tokenizer = ChunkTokenizer(
+            complex_splitter=(lambda chunks: splitter.apply_async(spacy_pieces, (chunks,))) if splitter else None)
         rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
         forms = tokenizer.forms
         lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
@@ -117,9 +120,10 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
         else:
             pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
     finally:
-        if helper is not None:
-            helper.close()
-            helper.join()
+        for pool in (helper, splitter):
+            if pool is not None:
+                pool.close()
+                pool.join()
     lemma_codes_of_pair, lemmas = pd.factorize(pd.Series(pair_lemmas, dtype=object))
     form_lengths = np.fromiter((len(form) for form in forms), dtype=np.int32, count=len(forms))
     has_letter = np.fromiter((any(ch.isalpha() for ch in form) for form in forms), dtype=bool, count=len(forms))
@@ -137,6 +141,17 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
         "is_word": has_letter[form_ids],
         "lang": _categorical(token_langs, list(lang_names) or ["nb"]),
     })
+
+
+def _spacy_helper():
+    """A forked process that imports spaCy and builds its tokenizer at once."""
+    import multiprocessing
+
+    if not hasattr(os, "fork"):
+        return None
+    from textanalyse.nlp.fast import spacy_tokenizer
+
+    return multiprocessing.get_context("fork").Pool(1, initializer=spacy_tokenizer)
 
 
 def _lemma_helper(languages):

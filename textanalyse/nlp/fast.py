@@ -21,25 +21,64 @@ def fast_pipeline_id() -> str:
     return f"fast:spacy-{version('spacy')}-nb-tokenizer+simplemma-{version('simplemma')}"
 
 
+# spaCy special cases (emoticons) that look like plain chunks but stay whole; the test
+# test_plain_chunks_split_without_spacy_agree_with_every_special_case keeps this list honest.
+SPACY_SPECIAL_CASES_OF_SIMPLE_SHAPE = frozenset({"(o:"})
+
+
+def simple_pieces(chunk: str):
+    """Tokens of a chunk spaCy would split trivially: ``(pieces, offsets)``, or ``None``.
+
+    Handles an optional opening bracket or quote, letters, and optional closing punctuation
+    other than a period; everything else (digits, hyphens, periods that may end an
+    abbreviation such as ``ca.`` or ``St.``) is left to spaCy. ``tests/test_nlp.py`` checks
+    that this agrees with spaCy on every special case of its Norwegian tokenizer.
+    """
+    simple = _SIMPLE_CHUNK.match(chunk)
+    if simple is None or simple.group(3) == "." or chunk in SPACY_SPECIAL_CASES_OF_SIMPLE_SHAPE:
+        return None
+    pieces = tuple(piece for piece in simple.groups() if piece)
+    offsets, position = [], 0
+    for piece in pieces:
+        offsets.append(position)
+        position += len(piece)
+    return pieces, tuple(offsets)
+
+
+@lru_cache(maxsize=1)
+def spacy_tokenizer():
+    """spaCy's Norwegian tokenizer (lexical attributes off: only the token texts are read)."""
+    import spacy
+
+    nlp = spacy.blank("nb")
+    nlp.vocab.lex_attr_getters = {}
+    return nlp.tokenizer
+
+
+def spacy_pieces(chunks) -> list:
+    """``(pieces, offsets)`` for each chunk, by spaCy's tokenizer (whitespace tokens dropped)."""
+    tokenizer = spacy_tokenizer()
+    result = []
+    for doc in tokenizer.pipe(chunks):
+        tokens = [token for token in doc if not token.is_space]
+        result.append((tuple(token.text for token in tokens), tuple(token.idx for token in tokens)))
+    return result
+
+
 class ChunkTokenizer:
     """spaCy's ``nb`` tokenizer applied once per distinct whitespace-separated chunk.
 
     spaCy's tokenizer splits on whitespace first and then treats each chunk on its own
     (special cases, prefixes, suffixes, infixes), so caching chunk results gives exactly
-    spaCy's tokens while avoiding its per-document overhead, which dominates on short answers.
+    spaCy's tokens while avoiding its per-document overhead. Plain word chunks are split
+    here without spaCy; the rest go to ``complex_splitter`` (by default spaCy in this
+    process; the annotator passes a forked helper so spaCy loads on the other core).
     """
 
-    def __init__(self):
-        import spacy
-
-        nlp = spacy.blank("nb")
-        # Lexical attributes (shape, like_num, ...) are never read here; skipping them
-        # makes each new string cheaper without changing the tokens.
-        nlp.vocab.lex_attr_getters = {}
-        self._tokenizer = nlp.tokenizer
-        self._special_cases = frozenset(nlp.tokenizer.rules)
+    def __init__(self, *, complex_splitter=None):
         self.forms: list[str] = []
         self._form_ids: dict[str, int] = {}
+        self._complex_splitter = complex_splitter or spacy_pieces
         self._chunk_ids: dict[str, int] = {}
         self._chunk_first: list[int] = []
         self._chunk_count: list[int] = []
@@ -52,23 +91,6 @@ class ChunkTokenizer:
             found = self._form_ids[form] = len(self.forms)
             self.forms.append(form)
         return found
-
-    def _split_chunk(self, chunk: str) -> tuple:
-        simple = _SIMPLE_CHUNK.match(chunk)
-        if simple and chunk not in self._special_cases:
-            opening, core, closing = simple.groups()
-            # spaCy keeps "St." or "ca." whole: a final period after a capital or an abbreviation.
-            if not (closing == "." and (not core[-1].islower() or core + "." in self._special_cases)):
-                pieces = [piece for piece in (opening, core, closing) if piece]
-                offsets, position = [], 0
-                for piece in pieces:
-                    offsets.append(position)
-                    position += len(piece)
-                return tuple(self.form_id(piece) for piece in pieces), tuple(offsets)
-        doc = self._tokenizer(chunk)
-        if len(doc) == 1:
-            return (self.form_id(chunk),), (0,)
-        return tuple(self.form_id(t.text) for t in doc), tuple(t.idx for t in doc)
 
     def tokenize(self, texts, *, on_progress=None):
         """Tokenise ``texts``; returns numpy arrays ``text_index, position, start, form_id``.
@@ -84,10 +106,8 @@ class ChunkTokenizer:
         lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
         chunk_offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[0::2]
         chunks = parts[0::2]
-        ids = self._chunk_ids
-        for chunk in set(chunks).difference(ids):
-            ids[chunk] = self._add_chunk(chunk)
-        chunk_ids = np.fromiter(map(ids.__getitem__, chunks), dtype=np.int64, count=len(chunks))
+        self._add_chunks(set(chunks).difference(self._chunk_ids))
+        chunk_ids = np.fromiter(map(self._chunk_ids.__getitem__, chunks), dtype=np.int64, count=len(chunks))
         first, count = np.asarray(self._chunk_first), np.asarray(self._chunk_count)
         flat_forms, flat_offsets = np.asarray(self._flat_forms), np.asarray(self._flat_offsets)
         counts = count[chunk_ids]
@@ -107,13 +127,28 @@ class ChunkTokenizer:
             on_progress(len(texts))
         return text_index, positions, starts, form_ids
 
-    def _add_chunk(self, chunk: str) -> int:
-        form_ids, offsets = self._split_chunk(chunk) if chunk else ((), ())
+    def _add_chunks(self, new_chunks) -> None:
+        simple, complex_chunks = [], []
+        for chunk in sorted(new_chunks):  # sorted: form ids do not depend on set order
+            pieces = simple_pieces(chunk) if chunk else ((), ())
+            if pieces is None:
+                complex_chunks.append(chunk)
+            else:
+                simple.append((chunk, pieces))
+        pending = self._complex_splitter(complex_chunks) if complex_chunks else []
+        for chunk, pieces in simple:
+            self._register(chunk, pieces)
+        results = pending.get() if hasattr(pending, "get") else pending
+        for chunk, pieces in zip(complex_chunks, results):
+            self._register(chunk, pieces)
+
+    def _register(self, chunk: str, pieces) -> None:
+        texts, offsets = pieces
+        self._chunk_ids[chunk] = len(self._chunk_first)
         self._chunk_first.append(len(self._flat_forms))
-        self._chunk_count.append(len(form_ids))
-        self._flat_forms.extend(form_ids)
+        self._chunk_count.append(len(texts))
+        self._flat_forms.extend(self.form_id(text) for text in texts)
         self._flat_offsets.extend(offsets)
-        return len(self._chunk_first) - 1
 
 
 def lemmatize_forms(lowers, langs) -> list[str]:
