@@ -80,6 +80,15 @@ def test_plain_chunks_split_without_spacy_agree_with_every_special_case():
     assert checked > 0
 
 
+def test_shipped_abbreviation_list_matches_spacy():
+    import re
+
+    from textanalyse.nlp.fast import period_special_cases
+
+    shape = re.compile(r"^[(«\"]?[^\W\d_]+\.$")
+    assert period_special_cases() == {key for key in spacy.blank("nb").tokenizer.rules if shape.match(key)}
+
+
 def test_cache_hit_does_not_annotate_again(tmp_path, monkeypatch):
     corpus = survey_corpus({"q": ["Lang ventetid.", "God kontakt."]})
     first = annotate(corpus, pipeline="fast", cache_dir=tmp_path)

@@ -26,16 +26,31 @@ def fast_pipeline_id() -> str:
 SPACY_SPECIAL_CASES_OF_SIMPLE_SHAPE = frozenset({"(o:"})
 
 
+@lru_cache(maxsize=1)
+def period_special_cases() -> frozenset[str]:
+    """spaCy's Norwegian abbreviations of the shape letters + period (shipped as data)."""
+    from importlib import resources
+
+    path = resources.files("textanalyse.nlp") / "data" / "spacy_nb_period_special_cases.txt"
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 def simple_pieces(chunk: str):
     """Tokens of a chunk spaCy would split trivially: ``(pieces, offsets)``, or ``None``.
 
-    Handles an optional opening bracket or quote, letters, and optional closing punctuation
-    other than a period; everything else (digits, hyphens, periods that may end an
-    abbreviation such as ``ca.`` or ``St.``) is left to spaCy. ``tests/test_nlp.py`` checks
+    Handles an optional opening bracket or quote, letters, and optional closing punctuation;
+    everything else (digits, hyphens, abbreviations such as ``ca.`` or ``St.``) is left to
+    spaCy. ``tests/test_nlp.py`` checks
     that this agrees with spaCy on every special case of its Norwegian tokenizer.
     """
     simple = _SIMPLE_CHUNK.match(chunk)
-    if simple is None or simple.group(3) == "." or chunk in SPACY_SPECIAL_CASES_OF_SIMPLE_SHAPE:
+    if simple is None or chunk in SPACY_SPECIAL_CASES_OF_SIMPLE_SHAPE:
+        return None
+    core = simple.group(2)
+    # spaCy keeps "St." (capital before the period) and abbreviations such as "ca." whole
+    if simple.group(3) == "." and (not core[-1].islower() or core + "." in period_special_cases()
+                                   or chunk in period_special_cases()):
         return None
     pieces = tuple(piece for piece in simple.groups() if piece)
     offsets, position = [], 0
