@@ -16,7 +16,7 @@ BOKMAL_MARKERS = frozenset(
     "gjør være kommer gang hos".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
-SAMPLE_CHARACTERS = 3000
+SAMPLE_CHARACTERS = 1500
 
 
 def detect_language(text: str) -> str:
