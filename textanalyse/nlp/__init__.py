@@ -174,7 +174,10 @@ def _annotate_spacy(texts, langs, pipeline: PipelineChoice, *, n_process, on_pro
     for lang, rows in by_language.items():
         nlp = load_spacy_model(pipeline.model_for(lang))
         processes = n_process or 1
-        for row, doc in zip(rows, nlp.pipe((texts[row] for row in rows), batch_size=256, n_process=processes)):
+        # Batches of about 4,000 words: long documents in batches of 256 need gigabytes.
+        average_words = max(1, sum(texts[row].count(" ") + 1 for row in rows) // max(len(rows), 1))
+        batch_size = max(4, min(256, 4000 // average_words))
+        for row, doc in zip(rows, nlp.pipe((texts[row] for row in rows), batch_size=batch_size, n_process=processes)):
             for token in doc:
                 if token.is_space:
                     continue
