@@ -117,3 +117,9 @@ def machine() -> str:
 
 def repository() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+def rss_kib() -> int:
+    """Resident memory of this process now, in KiB (from /proc/self/statm)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024

@@ -36,11 +36,8 @@ from textanalyse.filters import apply_filters  # noqa: E402
 from textanalyse.nlp import annotate  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
-
-
-def _rss_kib() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import rss_kib  # noqa: E402
 
 
 def load(data: Path, words: int, groups: str) -> Corpus:
@@ -72,7 +69,7 @@ def run_once(tokens, kept, documents, target) -> tuple[float, float, int]:
     if pid == 0:  # child
         os.close(read_fd)
         try:
-            start_rss = _rss_kib()
+            start_rss = rss_kib()
             started = time.perf_counter()
             table = keyness(tokens, kept, documents, group_column="gruppe", target=target)
             seconds = time.perf_counter() - started

@@ -31,11 +31,8 @@ from textanalyse.nlp import annotate  # noqa: E402
 from textanalyse.topics import find_topics, map_topics_to_themes  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
-
-
-def _rss_kib() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import rss_kib  # noqa: E402
 
 
 def load_speeches(data: Path, n: int) -> Corpus:
@@ -73,7 +70,7 @@ def main() -> int:
     print(f"speeches: {len(corpus.documents):,}  tokens: {len(tokens):,}  kept: {len(kept):,}  "
           f"(read + annotate + filter {prepare:.1f} s, not timed below)")
 
-    rss_before = _rss_kib()
+    rss_before = rss_kib()
     start = time.perf_counter()
     result = find_topics(corpus, kept, k=k, seed=args.seed)
     elapsed = time.perf_counter() - start
