@@ -14,7 +14,6 @@ the resident size just before :func:`find_topics` started.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import time
