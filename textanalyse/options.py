@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from textanalyse.errors import UserError
@@ -62,15 +62,6 @@ class FilterOptions:
             raise UserError(f"unit '{self.unit}' is not supported; use lemma or exact")
         if isinstance(self.min_length, bool) or not isinstance(self.min_length, int) or self.min_length < 1:
             raise UserError(f"--min-length must be a whole number of at least 1, got {self.min_length!r}")
-
-
-@dataclass(frozen=True)
-class Defaults:
-    """Settings that are not about input or filters, with their documented defaults."""
-
-    top: int = 30
-    window: int = 5
-    extra: dict = field(default_factory=dict)
 
 
 def read_variants(path) -> dict[str, str]:
