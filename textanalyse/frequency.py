@@ -64,7 +64,10 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     document_counts = np.bincount(doc_pairs // len(doc_names), minlength=len(unique_keys))
     n_lowers = max(len(lowers), 1)
     form_pairs, form_counts = np.unique(key_codes.astype(np.int64) * n_lowers + lower_codes, return_counts=True)
-    similar = _similar_labels(form_pairs // n_lowers, lowers[form_pairs % n_lowers], form_counts, len(unique_keys))
+    lower_rank = np.empty(len(lowers), dtype=np.int64)
+    lower_rank[np.argsort(lowers, kind="stable")] = np.arange(len(lowers))
+    similar = _similar_labels(form_pairs // n_lowers, lowers[form_pairs % n_lowers], form_counts, len(unique_keys),
+                              form_rank=lower_rank[form_pairs % n_lowers])
     block_codes = unique_keys // n_words
     table = pd.DataFrame({key_name: [block_values[b][i] for b in block_codes] for i, key_name in enumerate(keys)})
     table["word"] = words[unique_keys % n_words]
@@ -100,9 +103,12 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
-def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n: int) -> list[str]:
-    """``"form (n), form (n)"`` per owner row, most frequent form first, ties alphabetical."""
-    _, form_rank = np.unique(forms.astype(str), return_inverse=True)
+def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n: int, *,
+                    form_rank: np.ndarray) -> list[str]:
+    """``"form (n), form (n)"`` per owner row, most frequent form first, ties alphabetical.
+
+    ``form_rank`` is each form's position in alphabetical order.
+    """
     order = np.lexsort((form_rank, -counts, owners))
     labels = [[] for _ in range(n)]
     for owner, form, count in zip(owners[order].tolist(), forms[order].tolist(), counts[order].tolist()):
