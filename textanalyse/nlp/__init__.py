@@ -89,18 +89,32 @@ def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
 
 
 def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
-    from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms, spacy_pieces
+    from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms, preload_dictionaries, spacy_pieces
 
     n_words = sum(len(text) for text in texts) // 6
     workers = n_process or (2 if n_words >= PARALLEL_WORD_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1)
-    # With two cores, two forked helpers carry the slow start-up steps while this process
-    # splits the plain words: one imports spaCy and splits the chunks that need it, the other
-    # loads simplemma's dictionaries and then lemmatises.
-    helper = _lemma_helper(sorted(set(langs))) if workers > 1 else None
-    splitter = _spacy_helper() if workers > 1 else None
+    # With two cores, one forked helper carries the slow start-up steps while this process
+    # splits the plain words: it imports spaCy and splits the chunks that need it, then loads
+    # simplemma's dictionaries (while this process assembles the tokens), then lemmatises.
+    # One helper, not two: a third busy process on two cores slows everything down.
+    helper = _helper_pool() if workers > 1 else None
+    languages = sorted(set(langs)) or ["nb"]
+    majority = max(languages, key=lambda lang: int(np.sum(np.asarray(langs, dtype=object) == lang)))
+    early = {}  # forms of plain words, lemmatised in the helper (majority language) while we work
+
+    def split_in_helper(chunks):
+        pending = helper.apply_async(spacy_pieces, (chunks,))
+        helper.apply_async(preload_dictionaries, (languages,))
+        return pending
+
+    def lemmatise_early(new_forms):
+        lowered = list(dict.fromkeys(form.lower() for form in new_forms))
+        early["forms"] = lowered
+        early["result"] = helper.apply_async(lemmatize_forms, (lowered, [majority] * len(lowered)))
+
     try:
-        tokenizer = ChunkTokenizer(
-            complex_splitter=(lambda chunks: splitter.apply_async(spacy_pieces, (chunks,))) if splitter else None)
+        tokenizer = ChunkTokenizer(complex_splitter=split_in_helper if helper else None,
+                                   on_new_forms=lemmatise_early if helper else None)
         rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
         forms = tokenizer.forms
         lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
@@ -116,14 +130,19 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
         pair_lowers = lowers[unique_pairs // n_langs].tolist()
         pair_langs = lang_names[unique_pairs % n_langs].tolist()
         if helper is not None:
-            pair_lemmas = helper.apply(lemmatize_forms, (pair_lowers, pair_langs))
+            done = dict(zip(early["forms"], early["result"].get())) if early else {}
+            missing = [i for i, (lower, lang) in enumerate(zip(pair_lowers, pair_langs))
+                       if lang != majority or lower not in done]
+            rest = helper.apply(lemmatize_forms, ([pair_lowers[i] for i in missing], [pair_langs[i] for i in missing]))
+            pair_lemmas = [done.get(lower) if lang == majority else None for lower, lang in zip(pair_lowers, pair_langs)]
+            for i, lemma in zip(missing, rest):
+                pair_lemmas[i] = lemma
         else:
             pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
     finally:
-        for pool in (helper, splitter):
-            if pool is not None:
-                pool.close()
-                pool.join()
+        if helper is not None:
+            helper.close()
+            helper.join()
     lemma_codes_of_pair, lemmas = pd.factorize(pd.Series(pair_lemmas, dtype=object))
     form_lengths = np.fromiter((len(form) for form in forms), dtype=np.int32, count=len(forms))
     has_letter = np.fromiter((any(ch.isalpha() for ch in form) for form in forms), dtype=bool, count=len(forms))
@@ -143,8 +162,8 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
     })
 
 
-def _spacy_helper():
-    """A forked process that imports spaCy and builds its tokenizer at once."""
+def _helper_pool():
+    """One forked helper process that starts importing spaCy at once (``None`` without fork)."""
     import multiprocessing
 
     if not hasattr(os, "fork"):
@@ -152,17 +171,6 @@ def _spacy_helper():
     from textanalyse.nlp.fast import spacy_tokenizer
 
     return multiprocessing.get_context("fork").Pool(1, initializer=spacy_tokenizer)
-
-
-def _lemma_helper(languages):
-    """A forked process that starts loading simplemma's dictionaries at once (``None`` without fork)."""
-    import multiprocessing
-
-    if not hasattr(os, "fork"):
-        return None
-    from textanalyse.nlp.fast import preload_dictionaries
-
-    return multiprocessing.get_context("fork").Pool(1, initializer=preload_dictionaries, initargs=(languages,))
 
 
 def _annotate_spacy(texts, langs, pipeline: PipelineChoice, *, n_process, on_progress) -> pd.DataFrame:
