@@ -89,16 +89,12 @@ def _no_interrupt():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-@contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike, *, overwrite: bool = False,
-                     marker: str | None = "manifest.json") -> Iterator[Path]:
-    """Yield a fresh temporary folder; it replaces ``path`` only when the block succeeds.
+def check_replaceable(path, *, overwrite: bool = False, marker: str | None = "manifest.json") -> Path:
+    """The resolved output folder, or one clear error if a run may not write (or replace) it.
 
-    An existing ``path`` is refused unless ``overwrite`` is true, and even then it stays
-    untouched until the new folder is complete, so an interrupted run leaves the previous
-    results intact. Only a folder is ever replaced, and only one that is empty or holds
-    ``marker`` (a previous result), never one that holds the current working directory:
-    ``--out . --overwrite`` or ``--out data/ --overwrite`` must not delete anybody's files.
+    Call it before long work, so a refused ``--out`` fails at once; :func:`atomic_directory`
+    checks again when it writes. Only an empty folder or one holding ``marker`` (an earlier
+    result) may be replaced, and never one that holds the current working directory.
     """
     from textanalyse.errors import UserError
 
@@ -114,6 +110,21 @@ def atomic_directory(path: str | os.PathLike, *, overwrite: bool = False,
         if marker and any(target.iterdir()) and not (target / marker).exists():
             raise UserError(f"{target}: is not an earlier results folder (no {marker}); it is not replaced, "
                             "choose a new folder for --out")
+    return target
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike, *, overwrite: bool = False,
+                     marker: str | None = "manifest.json") -> Iterator[Path]:
+    """Yield a fresh temporary folder; it replaces ``path`` only when the block succeeds.
+
+    An existing ``path`` is refused unless ``overwrite`` is true, and even then it stays
+    untouched until the new folder is complete, so an interrupted run leaves the previous
+    results intact. Only a folder is ever replaced, and only one that is empty or holds
+    ``marker`` (a previous result), never one that holds the current working directory:
+    ``--out . --overwrite`` or ``--out data/ --overwrite`` must not delete anybody's files.
+    """
+    target = check_replaceable(path, overwrite=overwrite, marker=marker)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))

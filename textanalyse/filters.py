@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from textanalyse.corpus import column_codes
 from textanalyse.errors import UserError
 from textanalyse.resources import stopwords_dir
 from textanalyse.wordlists import file_sha256, read_word_list
@@ -109,14 +110,14 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
         tokens = split_letter_runs(tokens)
     keep = frozenset(word.lower() for word in keep_words)
     mapping = {str(k).lower(): str(v).lower() for k, v in dict(variants or {}).items()}
-    unit_codes, unit_words = _codes(tokens["lemma" if unit == "lemma" else "lower"])
+    unit_codes, unit_words = column_codes(tokens["lemma" if unit == "lemma" else "lower"])
     original_codes, original_words = unit_codes, unit_words
     if mapping:
         folded = np.array([mapping.get(word, word) for word in unit_words], dtype=object)
         remap, unit_words = pd.factorize(folded)
         unit_words = np.asarray(unit_words, dtype=object)
         unit_codes = remap[unit_codes]
-    lower_codes, lower_words = _codes(tokens["lower"])
+    lower_codes, lower_words = column_codes(tokens["lower"])
     alive = tokens["is_word"].to_numpy(dtype=bool).copy()
     rows = []
 
@@ -172,7 +173,7 @@ def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:
         >>> split_letter_runs(tokens)["lower"].tolist()     # doctest: +SKIP
         ['oslo', 'området']
     """
-    lower_codes, lower_words = _codes(tokens["lower"])
+    lower_codes, lower_words = column_codes(tokens["lower"])
     runs = [_LETTER_RUN.findall(word) or [word] for word in lower_words]
     if all(len(run) == 1 and run[0] == word for run, word in zip(runs, lower_words)):
         return tokens
@@ -189,14 +190,6 @@ def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:
 
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and their distinct values for a (categorical or plain) column."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.int64), np.asarray(column.cat.categories, dtype=object)
-    codes, values = pd.factorize(column.astype(object))
-    return codes.astype(np.int64), np.asarray(values, dtype=object)
 
 
 def suggest_variants(kept: pd.DataFrame, *, min_length: int = 6, min_ratio: float = 5.0) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from textanalyse.corpus import Corpus
+from textanalyse.corpus import Corpus, column_codes
 from textanalyse.errors import UserError
 
 FREQUENCY_COLUMNS = ["word", "length", "count", "weighted_percentage", "documents", "similar_words"]
@@ -50,9 +50,9 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     if kept.empty:
         return pd.DataFrame(columns=keys + FREQUENCY_COLUMNS)
     # Work on integer codes: a million tokens are grouped by numpy, not by Python objects.
-    doc_codes, doc_names = _codes(kept["doc_id"])
-    word_codes, words = _codes(kept["word"])
-    lower_codes, lowers = _codes(kept["lower"])
+    doc_codes, doc_names = column_codes(kept["doc_id"])
+    word_codes, words = column_codes(kept["word"])
+    lower_codes, lowers = column_codes(kept["lower"])
     per_doc = corpus.documents.set_index("doc_id").loc[doc_names, keys]
     block_of_doc, block_index = pd.MultiIndex.from_frame(per_doc).factorize()
     block_values = list(block_index)
@@ -81,13 +81,6 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     if top is not None:
         table = table.groupby(keys, sort=False, group_keys=False).head(top)
     return table[keys + FREQUENCY_COLUMNS].reset_index(drop=True)
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.int64), np.asarray(column.cat.categories, dtype=object)
-    codes, values = pd.factorize(column.astype(object))
-    return codes.astype(np.int64), np.asarray(values, dtype=object)
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

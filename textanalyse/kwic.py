@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from textanalyse.corpus import Corpus
+from textanalyse.corpus import Corpus, column_codes
 from textanalyse.errors import UserError
 
 KWIC_COLUMNS = ["doc_id", "respondent", "question", "segment", "speaker", "left", "keyword", "right", "lemma"]
@@ -35,6 +35,23 @@ def pattern_matcher(pattern: str):
     return lambda word: regex.match(word) is not None
 
 
+def matching_tokens(tokens: pd.DataFrame, pattern: str) -> np.ndarray:
+    """Boolean mask of the word tokens whose lemma or lowercased form matches ``pattern``.
+
+    Each distinct lemma and form is tested once, not each token.
+
+    Example:
+        >>> tokens[matching_tokens(tokens, "bolig*")]["form"].tolist()   # doctest: +SKIP
+        ['Boligkontoret']
+    """
+    match = pattern_matcher(pattern)
+    lemma_codes, lemmas = column_codes(tokens["lemma"])
+    lower_codes, lowers = column_codes(tokens["lower"])
+    lemma_hit = np.fromiter((match(word) for word in lemmas), dtype=bool, count=len(lemmas))
+    lower_hit = np.fromiter((match(word) for word in lowers), dtype=bool, count=len(lowers))
+    return (lemma_hit[lemma_codes] | lower_hit[lower_codes]) & tokens["is_word"].to_numpy(dtype=bool)
+
+
 def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5) -> pd.DataFrame:
     """Every token whose lemma or lowercased form matches ``pattern``, with ``window`` words each side.
 
@@ -46,11 +63,7 @@ def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5)
     """
     if not isinstance(window, (int, np.integer)) or window < 0:
         raise UserError(f"--window must be a whole number of at least 0, got {window!r}")
-    match = pattern_matcher(pattern)
-    lemma_hit = np.fromiter((match(w) for w in tokens["lemma"].cat.categories), dtype=bool)
-    lower_hit = np.fromiter((match(w) for w in tokens["lower"].cat.categories), dtype=bool)
-    hits = np.flatnonzero((lemma_hit[tokens["lemma"].cat.codes.to_numpy()] |
-                           lower_hit[tokens["lower"].cat.codes.to_numpy()]) & tokens["is_word"].to_numpy())
+    hits = np.flatnonzero(matching_tokens(tokens, pattern))
     columns = KWIC_COLUMNS + list(corpus.metadata_columns)
     if not len(hits):
         return pd.DataFrame(columns=columns)

@@ -92,14 +92,10 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
                         + ", ".join(corpus.metadata_columns))
     hits = []
     if words:
-        from textanalyse.kwic import pattern_matcher
+        from textanalyse.kwic import matching_tokens
 
         for word in words:
-            match = pattern_matcher(word)
-            lemma_hit = np.fromiter((match(w) for w in tokens["lemma"].cat.categories), dtype=bool)
-            lower_hit = np.fromiter((match(w) for w in tokens["lower"].cat.categories), dtype=bool)
-            mask = (lemma_hit[tokens["lemma"].cat.codes.to_numpy()] | lower_hit[tokens["lower"].cat.codes.to_numpy()])
-            found = tokens.loc[mask & tokens["is_word"].to_numpy(), ["doc_id", "segment", "start", "end", "form"]]
+            found = tokens.loc[matching_tokens(tokens, word), ["doc_id", "segment", "start", "end", "form"]]
             hits.append(pd.DataFrame({"item": word, "kind": "word", "doc_id": found["doc_id"].astype(str),
                                       "segment": found["segment"], "start": found["start"], "end": found["end"],
                                       "matched": found["form"].astype(str)}))

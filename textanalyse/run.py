@@ -14,7 +14,7 @@ import pandas as pd
 from textanalyse import __version__
 from textanalyse.analysis import Comparison, MaterialAnalysis, RunResult
 from textanalyse.api import Material, filter_material, load_material
-from textanalyse.atomic import atomic_directory
+from textanalyse.atomic import atomic_directory, check_replaceable
 from textanalyse.config import load_config
 from textanalyse.errors import UserError
 from textanalyse.options import FilterOptions, InputOptions
@@ -41,9 +41,7 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     """
     started = time.perf_counter()
     config = load_config(config_path, overrides=overrides)
-    target = Path(out_dir).resolve() if out_dir else Path(config["output"]["dir"])
-    if target.exists() and not overwrite:
-        raise UserError(f"{target}: output folder already exists; use --overwrite to replace it or choose another --out")
+    target = check_replaceable(out_dir or config["output"]["dir"], overwrite=overwrite)
     step = on_progress or (lambda steps: None)
     timings, materials = {}, []
     for material_config in config["material"]:
@@ -240,6 +238,8 @@ def _language_split(tokens, corpus) -> dict[str, int]:
 
 def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
     """Every table as UTF-8 CSV with the documented English column names (for scripts)."""
+    from textanalyse.report.html import slug
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
 
@@ -251,18 +251,18 @@ def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
         written.append(f"tabeller/{path.name}")
 
     for material in result.materials:
-        prefix = _slug(material.name)
+        prefix = slug(material.name)
         save(material.overview, f"{prefix}_oversikt")
         save(material.groups, f"{prefix}_grupper")
         save(material.filter_report, f"{prefix}_filtre")
         save(material.frequencies, f"{prefix}_ordfrekvenser")
         for column, table in material.frequencies_by_group.items():
-            save(table, f"{prefix}_ordfrekvenser_etter_{_slug(column)}")
+            save(table, f"{prefix}_ordfrekvenser_etter_{slug(column)}")
         save(material.kwic, f"{prefix}_konkordans")
         save(material.theme_coded, f"{prefix}_tema_koding")
         save(material.theme_summary, f"{prefix}_tema")
         for column, table in material.theme_summary_by_group.items():
-            save(table, f"{prefix}_tema_etter_{_slug(column)}")
+            save(table, f"{prefix}_tema_etter_{slug(column)}")
         save(material.theme_cooccurrence, f"{prefix}_tema_samforekomst")
         save(material.topics, f"{prefix}_emner")
         save(material.topic_assignments, f"{prefix}_emner_tilordning")
@@ -271,12 +271,6 @@ def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
             save(comparison.themes, f"{prefix}_sammenligning_{number}_tema")
         save(material.quotes, f"{prefix}_sitater")
     return written
-
-
-def _slug(text: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
-    cleaned = "".join(ch if ch.isalnum() else "_" for ch in str(text).translate(table).lower())
-    return "_".join(part for part in cleaned.split("_") if part) or "material"
 
 
 def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from textanalyse.corpus import column_codes
 from textanalyse.errors import UserError
 
 __all__ = [
@@ -349,21 +350,14 @@ def word_matches(word: str, candidates) -> list[str]:
     return [vocab.strings[i] for i in sorted(vocab.match(word.lower()).tolist())]
 
 
-def _codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        return series.cat.codes.to_numpy(np.int64), list(series.cat.categories)
-    cat = pd.Categorical(series.astype(str))
-    return np.asarray(cat.codes, dtype=np.int64), list(cat.categories)
-
-
 class _TokenMatcher:
     """Boolean masks over the phrase sequence (word tokens + breakers) for pattern words."""
 
     def __init__(self, seq: pd.DataFrame):
-        self.lower_codes, lower_cats = _codes(seq["lower"])
-        self.lemma_codes, lemma_cats = _codes(seq["lemma"])
-        self.lower_vocab = _Vocabulary(lower_cats)
-        self.lemma_vocab = _Vocabulary(lemma_cats)
+        self.lower_codes, lower_cats = column_codes(seq["lower"])
+        self.lemma_codes, lemma_cats = column_codes(seq["lemma"])
+        self.lower_vocab = _Vocabulary(list(lower_cats))
+        self.lemma_vocab = _Vocabulary(list(lemma_cats))
         self.n = len(seq)
         self.breaker = seq["_breaker"].to_numpy(bool)
         self._cache: dict[str, np.ndarray] = {}

@@ -18,7 +18,6 @@ CANDIDATE_SEPARATORS = (";", ",", "\t", "|")
 # Decoding order when no --encoding is given: Norwegian Excel writes cp1252, everything
 # else writes UTF-8. cp1252 accepts almost any byte, so it must come last.
 AUTO_ENCODINGS = ("utf-8", "cp1252")
-MAX_CELL_CHARACTERS = 100_000_000
 
 
 def read_table(path, *, encoding: str | None = None, sep: str | None = None, sheet: str | int | None = None) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from textanalyse.corpus import Corpus, empty_nonanswers
+from textanalyse.corpus import SEGMENT_COLUMNS, Corpus, empty_nonanswers
 from textanalyse.errors import UserError
 from textanalyse.io.tables import clean_text, decode_bytes, read_file_bytes, read_table, require_columns
 from textanalyse.wordlists import read_word_list
@@ -199,7 +199,7 @@ def read_transcripts(
         documents.append(record)
     corpus = Corpus.from_documents(documents, metadata_columns=metadata_columns, kind="transcripts",
                                    sources=tuple(str(path) for path in files))
-    segment_table = pd.DataFrame(segments, columns=["doc_id", "segment", "speaker", "text", "raw", "timestamp"])
+    segment_table = pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS))
     return Corpus(documents=corpus.documents, segments=segment_table, nonanswers=empty_nonanswers(),
                   metadata_columns=corpus.metadata_columns, kind="transcripts", sources=corpus.sources)
 

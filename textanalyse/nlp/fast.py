@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from array import array
 from functools import lru_cache
 from importlib.metadata import version
 
