@@ -22,39 +22,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from textanalyse.conllu import read_conllu  # noqa: E402
 from textanalyse.corpus import Corpus  # noqa: E402
 from textanalyse.nlp import annotate  # noqa: E402
 
 CONTENT = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 
 
-def read_conllu(path: Path):
-    """Sentences as (text, [(start, end, form, lemma, upos)]) with character spans from SpaceAfter."""
-    sentences, tokens, text, cursor = [], [], "", 0
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("# text = "):
-            text = line[len("# text = "):]
-        elif line and not line.startswith("#"):
-            columns = line.split("\t")
-            if not columns[0].isdigit():
-                continue
-            form = columns[1]
-            start = text.find(form, cursor)
-            if start < 0:
-                start = cursor
-            tokens.append((start, start + len(form), form, columns[2], columns[3]))
-            cursor = start + len(form)
-        elif not line and tokens:
-            sentences.append((text, tokens))
-            tokens, cursor = [], 0
-    return sentences
-
-
 def evaluate(path: Path, pipeline: str, language: str) -> dict:
     sentences = read_conllu(path)
     corpus = Corpus.from_documents([{"doc_id": str(i), "respondent": str(i), "question": "ud", "source": path.name,
-                                     "text": text} for i, (text, _) in enumerate(sentences)])
+                                     "text": sentence.text} for i, sentence in enumerate(sentences)])
     tokens = annotate(corpus, pipeline=pipeline, language=language)
     ours_by_span = {(str(d), int(s), int(e)): (lemma, lower) for d, s, e, lemma, lower in zip(
         tokens["doc_id"].astype(str), tokens["start"], tokens["end"], tokens["lemma"].astype(str),
@@ -63,8 +41,9 @@ def evaluate(path: Path, pipeline: str, language: str) -> dict:
     forms = collections.Counter(l for l, w in zip(tokens["lower"].astype(str), tokens["is_word"]) if w)
     gold = collections.Counter()
     hits = collections.Counter()
-    for index, (_, gold_tokens) in enumerate(sentences):
-        for start, end, form, lemma, upos in gold_tokens:
+    for index, sentence in enumerate(sentences):
+        for token in sentence.tokens:
+            start, end, form, lemma, upos = token.start, token.end, token.form, token.lemma, token.upos
             if not any(ch.isalpha() for ch in form):
                 continue
             gold[lemma.lower()] += 1

@@ -42,46 +42,20 @@ from pathlib import Path  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = (REPO_ROOT / ".." / "shared" / "data").resolve()
+sys.path.insert(0, str(REPO_ROOT))
+
+from textanalyse.conllu import read_conllu as read_conllu_file  # noqa: E402
 
 
 def read_conllu(path: Path):
-    """Return sentences: dicts with text, forms, lemmas, upos, spaces, names."""
-    sents, cur = [], None
-
-    def new():
-        return {"text": None, "forms": [], "lemmas": [], "upos": [], "spaces": [],
-                "names": []}
-
-    cur = new()
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if cur["forms"]:
-                    sents.append(cur)
-                cur = new()
-                continue
-            if line.startswith("#"):
-                if line.startswith("# text = "):
-                    cur["text"] = line[len("# text = "):]
-                continue
-            cols = line.split("\t")
-            if len(cols) != 10 or not cols[0].isdigit():
-                continue  # multiword ranges and empty nodes
-            misc = cols[9].split("|") if cols[9] != "_" else []
-            cur["forms"].append(cols[1])
-            cur["lemmas"].append(cols[2])
-            cur["upos"].append(cols[3])
-            cur["spaces"].append("SpaceAfter=No" not in misc)
-            name = next((m[5:] for m in misc if m.startswith("name=")), "O")
-            cur["names"].append(name)
-    if cur["forms"]:
-        sents.append(cur)
-    for s in sents:
-        if s["text"] is None:
-            s["text"] = "".join(f + (" " if sp else "") for f, sp in zip(s["forms"],
-                                                                          s["spaces"])).strip()
-    return sents
+    """Return sentences: dicts with text, forms, lemmas, upos, spaces, names (NorNE BIO tags)."""
+    return [{"text": sentence.text,
+             "forms": [t.form for t in sentence.tokens],
+             "lemmas": [t.lemma for t in sentence.tokens],
+             "upos": [t.upos for t in sentence.tokens],
+             "spaces": [t.space_after for t in sentence.tokens],
+             "names": [t.name for t in sentence.tokens]}
+            for sentence in read_conllu_file(path)]
 
 
 def is_alpha(s: str) -> bool:
@@ -226,7 +200,6 @@ def main(argv=None):
     if lang not in ("nb", "nn"):
         sys.exit("Use --lang nb|nn (cannot infer it from the folder name)")
 
-    sys.path.insert(0, str(REPO_ROOT))
     import spacy
     import textanalyse.nlp.components  # noqa: F401
 

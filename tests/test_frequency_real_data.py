@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from textanalyse.conllu import read_conllu
 from textanalyse.corpus import Corpus
 from textanalyse.filters import apply_filters, user_stoplist
 from textanalyse.frequency import frequency_table
@@ -38,31 +39,15 @@ def test_exact_mode_agrees_with_simple_letter_count_on_2000_speeches(shared_data
     assert identical / 200 >= 0.98
 
 
-def read_conllu_sentences(path):
-    sentences, words = [], []
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("# text = "):
-            text = line[len("# text = "):]
-        elif line and not line.startswith("#"):
-            columns = line.split("\t")
-            if columns[0].isdigit():
-                words.append((columns[1], columns[2]))
-        elif not line and words:
-            sentences.append((text, words))
-            words = []
-    return sentences
-
-
 def lemma_overlap(path, language, pipeline="fast"):
     """Σ_w min(gold(w), ours(w)) / Σ gold over alphabetic tokens, lemmas lowercased."""
-    sentences = read_conllu_sentences(path)
+    sentences = read_conllu(path)
     corpus = Corpus.from_documents([{"doc_id": str(i), "respondent": str(i), "question": "ud", "source": "ud",
-                                     "text": text} for i, (text, _) in enumerate(sentences)])
+                                     "text": sentence.text} for i, sentence in enumerate(sentences)])
     tokens = annotate(corpus, pipeline=pipeline, language=language)
     ours = collections.Counter(lemma for lemma, word in zip(tokens["lemma"].astype(str), tokens["is_word"]) if word)
-    gold = collections.Counter(lemma.lower() for _, words in sentences for form, lemma in words
-                               if any(ch.isalpha() for ch in form))
+    gold = collections.Counter(token.lemma.lower() for sentence in sentences for token in sentence.tokens
+                               if any(ch.isalpha() for ch in token.form))
     return sum(min(count, ours[lemma]) for lemma, count in gold.items()) / sum(gold.values())
 
 

@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from textanalyse.cli import main
+from textanalyse.conllu import read_conllu
 from textanalyse.nlp import annotate, pipelines
 from textanalyse.nlp.pipelines import resolve_pipeline, shipped_model_dir
 from tests.conftest import survey_corpus
@@ -103,23 +104,9 @@ def test_accurate_lemma_overlap_nynorsk(shared_data):
 def test_pipeline_names_alone_mask_person_tokens_on_norne(shared_data):
     from textanalyse.api import pipeline_entities
 
-    sentences, golds = [], []
-    text, gold = None, []
-    for line in open(shared_data / "norne_nb_dev.conllu", encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("# text = "):
-            text, gold, cursor = line[len("# text = "):], [], 0
-        elif line and not line.startswith("#"):
-            columns = line.split("\t")
-            if columns[0].isdigit():
-                start = text.find(columns[1], cursor)
-                cursor = start + len(columns[1])
-                if "PER" in columns[-1]:
-                    gold.append((start, cursor))
-        elif not line and text is not None:
-            sentences.append(text)
-            golds.append(gold)
-            text = None
+    parsed = read_conllu(shared_data / "norne_nb_dev.conllu")
+    sentences = [sentence.text for sentence in parsed]
+    golds = [[(t.start, t.end) for t in sentence.tokens if t.entity == "PER" and t.start >= 0] for sentence in parsed]
     spans = pipeline_entities(sentences, pipeline="accurate")
     total = masked = 0
     for gold, predicted in zip(golds, spans):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textanalyse.anonymize.masker import mask_text
+from textanalyse.conllu import read_conllu
 
 PERSON_LABELS = frozenset({"PER"})
 PLACE_LABELS = frozenset({"GPE_LOC", "LOC"})
@@ -41,54 +42,25 @@ class Evaluation:
         return self.other_words.share
 
 
-def read_conllu_sentences(path: Path):
-    """Yield (text, tokens) per sentence; a token is (form, entity label or "")."""
-    text = None
-    tokens: list[tuple[str, str]] = []
-    with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if line.startswith("# text = "):
-                text = line[len("# text = ") :]
-            elif not line:
-                if text is not None and tokens:
-                    yield text, tokens
-                text, tokens = None, []
-            elif not line.startswith("#"):
-                columns = line.split("\t")
-                if len(columns) < 10 or not columns[0].isdigit():
-                    continue  # multi-word token ranges and empty nodes
-                label = ""
-                for item in columns[9].split("|"):
-                    if item.startswith("name=") and item != "name=O":
-                        label = item[len("name=") :].split("-", 1)[-1]
-                tokens.append((columns[1], label))
-    if text is not None and tokens:
-        yield text, tokens
-
-
 def evaluate_conllu(path: Path, *, limit: int | None = None) -> Evaluation:
     """Mask each sentence's text with the rules alone and compare with the gold entities."""
     evaluation = Evaluation()
-    sentences = list(read_conllu_sentences(path))
+    sentences = read_conllu(path)
     if limit is not None:
         sentences = sentences[:limit]
     started = time.perf_counter()
-    results = [mask_text(text) for text, _ in sentences]
+    results = [mask_text(sentence.text) for sentence in sentences]
     evaluation.seconds = time.perf_counter() - started
     evaluation.sentences = len(sentences)
-    for (text, tokens), result in zip(sentences, results):
-        masked = bytearray(len(text))
+    for sentence, result in zip(sentences, results):
+        masked = bytearray(len(sentence.text))
         for span in result.spans:
             masked[span.start : span.end] = b"\x01" * (span.end - span.start)
-        position = 0
-        for form, label in tokens:
-            start = text.find(form, position)
-            if start < 0:
+        for token in sentence.tokens:
+            if token.start < 0:
                 continue  # token not found verbatim in the sentence text: not evaluable
-            end = start + len(form)
-            position = end
-            hit = any(masked[start:end])
+            form, label = token.form, token.entity
+            hit = any(masked[token.start:token.end])
             if label in PERSON_LABELS:
                 tally = evaluation.person
             elif label in PLACE_LABELS:
