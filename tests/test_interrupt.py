@@ -38,6 +38,10 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# A run of the test material takes 5-10 s; its imports take well under a second.
+SIGNAL_AFTER_SECONDS = 2.0
+
+
 def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
 
@@ -82,8 +86,14 @@ def test_keyboard_interrupt_in_process_keeps_earlier_results(first_run, monkeypa
     assert_untouched(out, files)
 
 
-def test_sigint_while_writing_keeps_earlier_results(first_run):
-    """A real Ctrl-C (SIGINT) in a subprocess, sent while the new results folder is being written."""
+def test_sigint_during_a_run_keeps_earlier_results(first_run):
+    """A real Ctrl-C (SIGINT) in a subprocess, sent in the middle of a run.
+
+    The signal goes out a fixed time after start: past Python's imports, seconds before the run
+    ends. Waiting for the new folder to appear and signalling then was a race: a fast machine
+    could finish writing in between. Interrupts inside the writing itself are covered
+    in-process above (KeyboardInterrupt in the report, the CSV tables and the analysis).
+    """
     if sys.platform == "win32":
         pytest.skip("SIGINT to a child process is POSIX-only")
     base, out, files = first_run
@@ -91,11 +101,7 @@ def test_sigint_while_writing_keeps_earlier_results(first_run):
     command = [sys.executable, "-m", "textanalyse", "run", str(base / "analyse.toml"), "--out", str(out), "--overwrite"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            if any(name.endswith(".tmp") for name in leftovers(out.parent)):
-                break  # the new folder exists: the run is writing its report now
-            time.sleep(0.005)
+        time.sleep(SIGNAL_AFTER_SECONDS)
         assert process.poll() is None, "the run finished before it could be interrupted"
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=120)
