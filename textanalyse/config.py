@@ -18,7 +18,7 @@ DEFAULT_LISTS = ["generelle", "flertydige", "lite_informative", "fyllord_transkr
 # The defaults of every section; a config only needs what differs.
 DEFAULTS = {
     "title": "Tekstanalyse",
-    "output": {"dir": "resultater"},
+    "output": {"dir": "resultater", "docx": False, "split_by": "", "min_respondents": 10, "min_cell": 5},
     "annotation": {"pipeline": "auto", "language": "auto"},
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
@@ -155,7 +155,8 @@ def _validate(raw: dict, path) -> dict:
         if config["frequency"][key] < 1:
             raise UserError(f"{path}: frequency.{key} must be at least 1")
     minimums = {("frequency", "kwic_top"): 0, ("compare", "min_count"): 0, ("compare", "min_documents"): 0,
-                ("topics", "min_words"): 1, ("quotes", "per_item"): 1, ("quotes", "min_words"): 1}
+                ("topics", "min_words"): 1, ("quotes", "per_item"): 1, ("quotes", "min_words"): 1,
+                ("output", "min_respondents"): 1, ("output", "min_cell"): 1}
     for (section, key), least in minimums.items():
         if config[section][key] < least:
             raise UserError(f"{path}: {section}.{key} must be at least {least}, got {config[section][key]}")

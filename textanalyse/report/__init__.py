@@ -16,13 +16,16 @@ from textanalyse.report.workbook import write_workbook
 
 REPORT_FILE = "rapport.html"
 WORKBOOK_FILE = "tabeller.xlsx"
+WORD_FILE = "rapport.docx"
 
 __all__ = ["bar_chart", "methods_paragraph", "theme_chart", "word_cloud", "write_figures", "write_html",
            "write_report", "write_workbook"]
 
 
 def write_report(result, out_dir) -> list[str]:
-    """Write ``rapport.html``, ``tabeller.xlsx`` and ``figurer/…`` into ``out_dir``.
+    """Write ``rapport.html``, ``tabeller.xlsx``, ``figurer/…`` (and ``rapport.docx``) into ``out_dir``.
+
+    ``rapport.docx`` is written when the config says ``[output] docx = true``.
 
     ``out_dir`` is the folder the caller prepared (the run module writes it atomically and
     adds ``manifest.json``). Returns the relative file names written (POSIX separators),
@@ -34,4 +37,14 @@ def write_report(result, out_dir) -> list[str]:
     write_html(result, out_dir / REPORT_FILE, figures=figures)
     write_workbook(result, out_dir / WORKBOOK_FILE)
     names = [f"{FIGURE_FOLDER}/{name}" for name in figures] + [REPORT_FILE, WORKBOOK_FILE]
+    if _wants_docx(result):
+        from textanalyse.report.docx import write_docx
+
+        write_docx(result, out_dir / WORD_FILE, figures=figures)
+        names.append(WORD_FILE)
     return sorted(names)
+
+
+def _wants_docx(result) -> bool:
+    config = result.config if isinstance(result.config, dict) else {}
+    return bool((config.get("output") or {}).get("docx", False))

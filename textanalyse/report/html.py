@@ -449,6 +449,12 @@ def _frequency_section(material, index, plan, figures, ids) -> str:
 
 def _side_by_side(rows: pd.DataFrame, column: str, *, caption: str) -> str:
     """Top words of each group next to each other: rank × group, cells ``ord (antall)``."""
+    frame, labels = _side_by_side_frame(rows, column)
+    return table_html(frame, header_labels=labels, caption=caption)
+
+
+def _side_by_side_frame(rows: pd.DataFrame, column: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The rank × group frame of :func:`_side_by_side` and its headings (shared with the Word report)."""
     values = sorted(dict.fromkeys(rows[column].astype(str)))
     lists = {}
     for value in values:
@@ -460,9 +466,8 @@ def _side_by_side(rows: pd.DataFrame, column: str, *, caption: str) -> str:
     for value in values:
         items = lists[value]
         data[value] = items + [""] * (depth - len(items))
-    frame = pd.DataFrame(data)
     labels = {value: value or "(uten verdi)" for value in values}
-    return table_html(frame, header_labels={"rank": "Nr.", **labels}, caption=caption)
+    return pd.DataFrame(data), {"rank": "Nr.", **labels}
 
 
 def _theme_section(material, index, plan, figures, ids, codebook_name) -> str:
