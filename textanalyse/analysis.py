@@ -72,6 +72,12 @@ class MaterialAnalysis:
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
+    # Closed items (textanalyse.closed): theme × level shares, trend tests, top words per level.
+    closed_levels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    closed_trends: pd.DataFrame = field(default_factory=pd.DataFrame)
+    closed_words: dict[str, pd.DataFrame] = field(default_factory=dict)
+    closed_order: dict[str, list] = field(default_factory=dict)
+    waves: object = None           # textanalyse.waves.WaveAnalysis when the material has a wave_column
 
 
 @dataclass

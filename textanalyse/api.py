@@ -191,11 +191,22 @@ def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
 
 
 def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, target=None, reference=None,
-            min_count: int = 5, min_documents: int = 2, on_progress=None) -> pd.DataFrame:
-    """The ``compare`` command: word keyness between groups (see :mod:`textanalyse.compare`)."""
+            min_count: int = 5, min_documents: int = 2, bins: str | None = None, on_progress=None) -> pd.DataFrame:
+    """The ``compare`` command: word keyness between groups (see :mod:`textanalyse.compare`).
+
+    ``bins`` (``"1-2=misfornøyd,4-5=fornøyd"``) turns a closed item's values into levels first
+    (see :mod:`textanalyse.closed`).
+    """
     from textanalyse.compare import keyness
 
     material = load_material(inputs, on_progress=on_progress)
+    if bins:
+        from textanalyse.closed import with_levels
+
+        if group_column not in material.corpus.metadata_columns:
+            raise UserError(f"--group-col '{group_column}' not found; --bins needs a metadata column, one of: "
+                            + (", ".join(material.corpus.metadata_columns) or "(none)"))
+        material, _ = with_levels(material, bins={group_column: bins}, source=inputs.paths[0], what="--bins")
     result = filter_material(material, filters)
     if group_column != "question" and group_column not in material.corpus.metadata_columns:
         raise UserError(f"--group-col '{group_column}' not found; use question or one of: "

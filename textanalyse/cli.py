@@ -396,6 +396,8 @@ def topics(**params):
 @click.option("--group-col", "group_column", required=True, help="Metadata column (e.g. gruppe) or 'question'.")
 @click.option("--target", help="The group to describe (default: each group against the rest).")
 @click.option("--reference", help="The group to compare with (default: all other values).")
+@click.option("--bins", help='Group a closed item\'s values into levels, e.g. "1-2=misfornøyd,4-5=fornøyd" '
+                             "(values in no level are left out; SPSS value labels are used when present).")
 @click.option("--min-count", default=5, show_default=True, type=int, help="Words used fewer times are not tested.")
 @click.option("--min-documents", default=2, show_default=True, type=int, help="Words in fewer documents are not tested.")
 @click.option("--out", callback=table_path, help="Write to FILE.csv/.xlsx.")
@@ -407,10 +409,13 @@ def compare(**params):
     Example:
         textanalyse compare intervjuer/ --meta intervjuer/informanter.csv --group-col gruppe \\
             --target unge --reference eldre --out unge_mot_eldre.csv
+        textanalyse compare svar.sav --text-col fungerer_darlig --group-col tilfredshet \\
+            --bins "1-2=misfornøyd,4-5=fornøyd" --target misfornøyd --reference fornøyd
     """
     from textanalyse import api
 
-    options = {key: params.pop(key) for key in ("group_column", "target", "reference", "min_count", "min_documents")}
+    options = {key: params.pop(key) for key in ("group_column", "target", "reference", "min_count", "min_documents",
+                                                "bins")}
     out = params.pop("out")
     inputs, filters = build_inputs(params), build_filters(params)
     with progress("Annoterer") as on_progress:

@@ -33,6 +33,7 @@ MATERIAL_DEFAULTS = {
     "name": "", "survey": "", "transcripts": [], "meta": "", "text_columns": [], "id_column": "",
     "encoding": "auto", "sep": "auto", "sheet": "", "speaker_labels": [], "keep_interviewer": False,
     "nonanswers": [], "question_labels": {}, "group_by": [], "compare": [],
+    "wave_column": "", "closed_items": [], "bins": {},
 }
 COMPARISON_KEYS = {"column": "", "target": "", "reference": "", "name": ""}
 CHOICES = {
@@ -206,6 +207,15 @@ def _validate_material(raw: dict, number: int, path) -> dict:
                             f"not '{comparison['column']}'")
         comparisons.append({**COMPARISON_KEYS, **{k: str(v) for k, v in comparison.items()}})
     material["compare"] = comparisons
+    for column, spec in material["bins"].items():
+        if not isinstance(spec, str):
+            raise UserError(f"{path}: {where}: bins for '{column}' must be text like \"1-2=misfornøyd,4-5=fornøyd\"")
+        from textanalyse.closed import parse_bins
+
+        try:
+            parse_bins(spec, option=f"bins for '{column}'")
+        except UserError as error:
+            raise UserError(f"{path}: {where}: {error}") from None
     return material
 
 

@@ -94,6 +94,7 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
 
     step = on_progress or (lambda steps: None)
     material = load_material(material_inputs(material_config, config, cache_dir=cache_dir))
+    material, closed_order = _closed_levels(material, material_config)
     corpus, tokens = material.corpus, material.tokens
     step(1)
     filtered = filter_material(material, material_filters(config))
@@ -132,6 +133,7 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
         _topics(analysis, corpus, filtered.kept, config)
     step(1)
     _comparisons(analysis, material, filtered, material_config, config)
+    _closed_and_waves(analysis, material, filtered, material_config, config, closed_order)
     step(1)
     if config["quotes"]["enabled"]:
         from textanalyse.quotes import quote_candidates
@@ -144,6 +146,41 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
             max_words=quotes_config["max_words"], group_column=group_columns[0] if group_columns else None)
     step(1)
     return analysis
+
+
+def _closed_levels(material: Material, material_config: dict):
+    """Closed items and binned columns hold their levels before anything is counted."""
+    from textanalyse.closed import with_levels
+
+    bins, items = material_config["bins"], material_config["closed_items"]
+    if not bins and not items:
+        return material, {}
+    return with_levels(material, bins=bins, closed_items=items, source=material_config["survey"],
+                       what=f"material '{material_config['name']}'")
+
+
+def _closed_and_waves(analysis: MaterialAnalysis, material: Material, filtered, material_config: dict,
+                      config: dict, closed_order: dict) -> None:
+    from textanalyse.frequency import frequency_table
+
+    corpus = material.corpus
+    coded = analysis.theme_coded if len(analysis.theme_summary) else None
+    themes = list(analysis.theme_summary["theme"].unique()) if coded is not None else None
+    items = {item: closed_order[item] for item in material_config["closed_items"]}
+    if items:
+        from textanalyse.closed import closed_analysis
+
+        analysis.closed_order = items
+        if coded is not None:
+            analysis.closed_levels, analysis.closed_trends = closed_analysis(coded, corpus.documents, items,
+                                                                             themes=themes)
+        analysis.closed_words = {item: frequency_table(filtered.kept, corpus, group_by=item, top=10) for item in items}
+    if material_config["wave_column"]:
+        from textanalyse.waves import wave_analysis
+
+        analysis.waves = wave_analysis(corpus, material.tokens, filtered.kept, column=material_config["wave_column"],
+                                       coded=coded, themes=themes, min_count=config["compare"]["min_count"],
+                                       min_documents=config["compare"]["min_documents"])
 
 
 def _themes(analysis: MaterialAnalysis, material: Material, config: dict, group_columns) -> None:
@@ -270,6 +307,15 @@ def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
             save(comparison.keyness, f"{prefix}_sammenligning_{number}_ord")
             save(comparison.themes, f"{prefix}_sammenligning_{number}_tema")
         save(material.quotes, f"{prefix}_sitater")
+        if material.closed_order:
+            save(material.closed_levels, f"{prefix}_lukkede_temaer")
+            save(material.closed_trends, f"{prefix}_lukkede_trend")
+            for item, table in material.closed_words.items():
+                save(table, f"{prefix}_lukkede_ord_{slug(item)}")
+        if material.waves is not None:
+            for name in ("sizes", "themes", "trends", "words", "keyness"):
+                part = {"sizes": "svar", "themes": "temaer", "trends": "trend", "words": "ord", "keyness": "nokkelord"}
+                save(getattr(material.waves, name), f"{prefix}_bolger_{part[name]}")
     return written
 
 

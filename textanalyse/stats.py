@@ -18,6 +18,8 @@ Definitions (``t`` = target group, ``r`` = reference group):
 - **Fisher's exact test** for a 2×2 table, two-sided as in :func:`scipy.stats.fisher_exact`.
 - **Wilson score interval** for a proportion and **Newcombe's hybrid score interval**
   for a difference of two independent proportions.
+- **Cochran–Armitage test for trend** in proportions across ordered groups (levels of a
+  Likert item, survey waves).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ __all__ = [
     "fisher_exact_2x2",
     "wilson_interval",
     "difference_interval",
+    "cochran_armitage",
 ]
 
 
@@ -274,3 +277,41 @@ def difference_interval(k1, n1, k2, n2, confidence: float = 0.95):
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
     return _out(np.asarray(low, dtype=float), scalar), _out(np.asarray(high, dtype=float), scalar)
+
+
+def cochran_armitage(coded, totals, scores=None) -> tuple[float, float]:
+    """Cochran–Armitage test for a linear trend in the proportions ``coded / totals``.
+
+    For ordered groups ``i`` with ``x_i`` of ``n_i`` coded, scores ``s_i`` (default 1, 2, …),
+    ``N = Σ n_i`` and ``p = Σ x_i / N``:
+
+    ``T = Σ s_i (x_i - n_i p)``, ``Var T = p (1 - p) (Σ n_i s_i² - (Σ n_i s_i)² / N)``,
+    ``z = T / sqrt(Var T)``, two-sided ``p`` from the standard normal (Armitage 1955; the
+    square of ``z`` is R's ``prop.trend.test`` statistic). Positive ``z``: the share rises
+    with the score. Returns ``(z, p)``; both NaN when no group or every group is coded (or
+    none is), or when fewer than two scores have answers.
+
+    Example:
+        >>> z, p = cochran_armitage([2, 5, 9], [20, 20, 20])
+        >>> round(z, 4), round(p, 4)
+        (2.5028, 0.0123)
+    """
+    x = np.asarray(coded, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    if x.shape != n.shape or x.ndim != 1:
+        raise ValueError("cochran_armitage: coded and totals must be one-dimensional and of equal length")
+    if np.any(x < 0) or np.any(x > n):
+        raise ValueError("cochran_armitage: need 0 <= coded <= totals")
+    s = np.arange(1, len(x) + 1, dtype=float) if scores is None else np.asarray(scores, dtype=float)
+    if s.shape != x.shape:
+        raise ValueError("cochran_armitage: one score per group")
+    total = n.sum()
+    if total <= 0:
+        return float("nan"), float("nan")
+    share = x.sum() / total
+    spread = (n * s * s).sum() - (n * s).sum() ** 2 / total
+    variance = share * (1.0 - share) * spread
+    if variance <= 1e-12 * max(total, 1.0):
+        return float("nan"), float("nan")
+    z = float((s * (x - n * share)).sum() / np.sqrt(variance))
+    return z, float(2.0 * _sstats.norm.sf(abs(z)))

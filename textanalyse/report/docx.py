@@ -451,6 +451,7 @@ def render_docx(result, figures: dict, *, extra_sections=()) -> bytes:
     sections (waves, closed questions) after the comparisons, in the order given.
     """
     from textanalyse.report.html import _alpha, _pipelines, _settings, _version, figure_plan
+    from textanalyse.report.survey_sections import closed_section_docx, wave_section_docx
 
     plan = {spec.key: spec for spec in figure_plan(result)}
     settings = _settings(result)
@@ -468,6 +469,8 @@ def render_docx(result, figures: dict, *, extra_sections=()) -> bytes:
         _frequencies(report, material, index, plan, figures)
         _themes(report, material, index, plan, figures, result.codebook_name)
         _comparisons(report, material, index, plan, figures, alpha)
+        closed_section_docx(report, material, index, plan, figures)
+        wave_section_docx(report, material, index, plan, figures)
         for section in extra_sections:
             section(report, material, index, plan, figures)
         _topics(report, material)

@@ -241,3 +241,72 @@ def theme_chart(summary: pd.DataFrame, path, *, group_column: str | None = None,
     if svg:
         save_figure(fig, path.with_suffix(".svg"), fmt="svg")
     return path
+
+
+def wave_chart(shares: pd.DataFrame, path, *, sizes: pd.DataFrame | None = None, max_themes: int = 6,
+               title: str = "Andel dokumenter per tema i hver bølge") -> Path:
+    """Theme shares across survey waves: one line per theme with Wilson 95 % intervals (PNG, 200 dpi).
+
+    ``shares`` has the columns of the wave theme table for one question (``theme, wave,
+    wave_rank, share, ci_low, ci_high``); the ``max_themes`` themes with the largest share
+    overall are drawn. Waves flagged ``too_few`` in ``sizes`` are marked «få svar» on the
+    axis and drawn with open markers: shown, not hidden.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    needed = {"theme", "wave", "wave_rank", "share", "ci_low", "ci_high"}
+    if not needed <= set(shares.columns):
+        raise UserError("wave_chart: the wave table needs the columns theme, wave, wave_rank, share, ci_low, ci_high")
+    waves = list(shares.sort_values("wave_rank", kind="mergesort")["wave"].astype(str).drop_duplicates())
+    flagged = set()
+    counts = {}
+    if sizes is not None and len(sizes):
+        flagged = set(sizes.loc[sizes["too_few"].astype(bool), "wave"].astype(str))
+        counts = dict(zip(sizes["wave"].astype(str), sizes["respondents"]))
+    overall = shares.groupby("theme", sort=False)["documents_coded"].sum() if "documents_coded" in shares else \
+        shares.groupby("theme", sort=False)["share"].mean()
+    themes = sorted(overall.index, key=lambda theme: (-overall[theme], str(theme)))[:max_themes]
+    with matplotlib.rc_context(RC):
+        if not waves or not themes:
+            fig = _message_figure("Ingen temaer å vise", size=(7.0, 3.0))
+        else:
+            fig = Figure(figsize=(7.0, 4.2))
+            ax = fig.add_subplot()
+            x = np.arange(len(waves), dtype=float)
+            spread = 0.06 * (len(themes) - 1)
+            for number, theme in enumerate(themes):
+                rows = shares[shares["theme"] == theme]
+                rows = rows.set_index(rows["wave"].astype(str)).reindex(waves)
+                share = 100 * rows["share"].to_numpy(dtype=float)
+                low = 100 * rows["ci_low"].to_numpy(dtype=float)
+                high = 100 * rows["ci_high"].to_numpy(dtype=float)
+                offset = x - spread / 2 + 0.06 * number     # side by side, so intervals do not hide each other
+                colour = GROUP_COLOURS[number % len(GROUP_COLOURS)]
+                err = np.vstack([np.clip(share - low, 0, None), np.clip(high - share, 0, None)])
+                ax.errorbar(offset, share, yerr=err, color=colour, marker="o", markersize=4, linewidth=1.4,
+                            elinewidth=0.8, capsize=2, label=str(theme))
+                for position, wave, value in zip(offset, waves, share):
+                    if wave in flagged and not math.isnan(value):
+                        ax.plot([position], [value], marker="o", markersize=7, markerfacecolor="white", zorder=5,
+                                markeredgecolor=colour, linestyle="none")
+            labels = [f"{wave}\n(n = {counts[wave]}{', få svar' if wave in flagged else ''})" if wave in counts
+                      else wave for wave in waves]
+            ax.set_xticks(x, labels=labels)
+            ax.set_xlim(-0.5, len(waves) - 0.5)
+            upper = float(np.nanmax(100 * shares[shares["theme"].isin(themes)]["ci_high"].to_numpy(dtype=float),
+                                    initial=0.0))
+            ax.set_ylim(0, min(100.0, max(10.0, math.ceil(upper * 1.05 / 10) * 10)))
+            ax.set_ylabel("Andel dokumenter med temaet (%)")
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            ax.set_axisbelow(True)
+            for side in ("top", "right"):
+                ax.spines[side].set_visible(False)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+            fig.suptitle(title, fontsize=11)
+            fig.text(0.01, 0.01, "Streker: 95 % konfidensintervall (Wilson). Åpne punkter: bølge med få svar.",
+                     fontsize=7, color="#5f6b73")
+            fig.tight_layout(rect=(0, 0.03, 1, 1))
+    path = Path(path)
+    save_figure(fig, path)
+    return path

@@ -154,6 +154,14 @@ def figure_plan(result) -> list[FigureSpec]:
         alpha = _alpha(result)
         for number, comparison in enumerate(material.comparisons):
             _plan_comparison(add, index, stem, number, comparison, alpha)
+        waves = getattr(material, "waves", None)
+        if waves is not None and _has(waves.themes):
+            for question in _questions(waves.themes):
+                add((index, "waves", question), (stem, question or "", "bolger"),
+                    lambda path, rows=_rows_for(waves.themes, question), sizes=waves.sizes: figs.wave_chart(
+                        rows, path, sizes=sizes),
+                    caption=f"Andel dokumenter per tema i hver bølge ({waves.column}), "
+                            "med 95 % konfidensintervall (Wilson)")
     return plan
 
 
@@ -800,6 +808,8 @@ def _settings(result) -> dict:
 
 def render_html(result, figures: dict) -> str:
     """The report as one HTML string; ``figures`` maps file name → path (from :func:`write_figures`)."""
+    from textanalyse.report.survey_sections import closed_section_html, wave_section_html
+
     plan = {spec.key: spec for spec in figure_plan(result)}
     ids = _Ids()
     settings = _settings(result)
@@ -814,6 +824,8 @@ def render_html(result, figures: dict) -> str:
             ("Mest brukte ord", _frequency_section(material, index, plan, figures, ids)),
             ("Temaer", _theme_section(material, index, plan, figures, ids, result.codebook_name)),
             ("Sammenligninger", _comparison_section(material, index, plan, figures, ids, alpha)),
+            ("Lukkede spørsmål", closed_section_html(material, ids)),
+            ("Bølger", wave_section_html(material, index, plan, figures, ids)),
             ("Emner", _topic_section(material, ids)),
             ("Sitatkandidater", _quote_section(material, ids)),
             ("Metode", _methods_section(material, ids, settings)),

@@ -108,15 +108,31 @@ COLUMN_LABELS: dict[str, str] = {
     "quote": "Sitat",
     "risk_flags": "Risikomerker",
     "citation": "Kildehenvisning",
+    # closed items, waves and units (textanalyse.closed, textanalyse.waves, textanalyse.units)
+    "item": "Lukket spørsmål",
+    "level": "Nivå",
+    "level_rank": "Nivå nr.",
+    "levels": "Nivåer",
+    "wave": "Bølge",
+    "wave_rank": "Bølge nr.",
+    "waves": "Bølger",
+    "too_few": "For få svar",
+    "share_first": "Andel første",
+    "share_last": "Andel siste",
+    "z": "Trend (z)",
+    "unit": "Enhet",
+    "share_unit": "Andel i enheten",
+    "share_all": "Andel i hele materialet (avrundet)",
 }
 
 # Columns holding shares between 0 and 1, shown as percentages.
 SHARE_COLUMNS = frozenset({
     "share", "ci_low", "ci_high", "share_target", "ci_low_target", "ci_high_target", "share_reference",
     "ci_low_reference", "ci_high_reference", "difference", "difference_low", "difference_high",
+    "share_first", "share_last",
 })
 P_COLUMNS = frozenset({"p_value", "p_adjusted", "p_documents"})
-TWO_DECIMALS = frozenset({"weighted_percentage", "g2", "log_ratio", "per_1000_target", "per_1000_reference"})
+TWO_DECIMALS = frozenset({"weighted_percentage", "g2", "log_ratio", "per_1000_target", "per_1000_reference", "z"})
 THREE_DECIMALS = frozenset({"stability", "weight"})
 
 
