@@ -78,6 +78,9 @@ class MaterialAnalysis:
     closed_words: dict[str, pd.DataFrame] = field(default_factory=dict)
     closed_order: dict[str, list] = field(default_factory=dict)
     waves: object = None           # textanalyse.waves.WaveAnalysis when the material has a wave_column
+    # One report per unit ([output] split_by): textanalyse.units.UnitAnalysis per value of the column.
+    units: list = field(default_factory=list)
+    quotes_withheld: int = 0       # quotes left out of the report because their unit is too small
 
 
 @dataclass

@@ -133,7 +133,6 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
         _topics(analysis, corpus, filtered.kept, config)
     step(1)
     _comparisons(analysis, material, filtered, material_config, config)
-    _closed_and_waves(analysis, material, filtered, material_config, config, closed_order)
     step(1)
     if config["quotes"]["enabled"]:
         from textanalyse.quotes import quote_candidates
@@ -144,6 +143,7 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
             coded=analysis.theme_coded if len(analysis.theme_coded) else None, themes=quotes_config["themes"],
             per_item=quotes_config["per_item"], min_words=quotes_config["min_words"],
             max_words=quotes_config["max_words"], group_column=group_columns[0] if group_columns else None)
+    _closed_and_waves(analysis, material, filtered, material_config, config, closed_order)
     step(1)
     return analysis
 
@@ -175,6 +175,16 @@ def _closed_and_waves(analysis: MaterialAnalysis, material: Material, filtered, 
             analysis.closed_levels, analysis.closed_trends = closed_analysis(coded, corpus.documents, items,
                                                                              themes=themes)
         analysis.closed_words = {item: frequency_table(filtered.kept, corpus, group_by=item, top=10) for item in items}
+    split_by = config["output"]["split_by"]
+    if split_by and split_by in corpus.metadata_columns:
+        from textanalyse.units import unit_analyses, withhold_small_unit_quotes
+
+        output = config["output"]
+        analysis.quotes, analysis.quotes_withheld = withhold_small_unit_quotes(
+            analysis.quotes, corpus.documents, column=split_by, min_respondents=output["min_respondents"])
+        analysis.units = unit_analyses(analysis, filtered.kept, column=split_by,
+                                       min_respondents=output["min_respondents"], min_cell=output["min_cell"],
+                                       tokens=material.tokens, quote_settings=config["quotes"])
     if material_config["wave_column"]:
         from textanalyse.waves import wave_analysis
 

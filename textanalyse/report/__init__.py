@@ -42,6 +42,10 @@ def write_report(result, out_dir) -> list[str]:
 
         write_docx(result, out_dir / WORD_FILE, figures=figures)
         names.append(WORD_FILE)
+    if any(material.units for material in result.materials):
+        from textanalyse.report.units import write_unit_reports
+
+        names += write_unit_reports(result, out_dir, docx=_wants_docx(result))
     return sorted(names)
 
 
