@@ -8,7 +8,8 @@ has the column, :func:`unit_analyses` computes what the unit's report shows:
   whole percent*, ``difference`` (unit − the rest of the material, with Newcombe's interval
   ``difference_low, difference_high``), ``p_value`` (Fisher exact, unit against the rest),
   ``p_adjusted`` (Benjamini–Hochberg over the unit's themes), ``suppressed``;
-- words (the unit's most used words per question, by answers that use them): ``question,
+- words (the unit's most used words per question, by answers that use them, among the words
+  at least ``min_cell`` of the unit's answers use): ``question,
   word, coded`` (answers in the unit using the word), ``total, share, share_all`` (rounded),
   ``difference, p_value, p_adjusted, suppressed``;
 - quotes: the unit's own quote candidates, minus those withheld.
@@ -125,7 +126,8 @@ def _theme_rows(coded: pd.DataFrame, documents: pd.DataFrame, unit_mask: np.ndar
     return pd.DataFrame(rows)
 
 
-def _word_rows(kept: pd.DataFrame, documents: pd.DataFrame, unit_mask: np.ndarray, top: int) -> pd.DataFrame:
+def _word_rows(kept: pd.DataFrame, documents: pd.DataFrame, unit_mask: np.ndarray, top: int,
+               min_cell: int) -> pd.DataFrame:
     docs = documents.assign(_in=unit_mask)[["doc_id", "question", "_in"]]
     pairs = pd.DataFrame({"doc_id": kept["doc_id"].astype(str), "word": kept["word"].astype(str)}).drop_duplicates()
     pairs = pairs.merge(docs, on="doc_id")
@@ -134,7 +136,8 @@ def _word_rows(kept: pd.DataFrame, documents: pd.DataFrame, unit_mask: np.ndarra
         n_unit, n_all = int(block["_in"].sum()), len(block)
         in_question = pairs[pairs["question"] == question]
         counts = in_question.groupby("word").agg(coded=("_in", "sum"), _all=("_in", "size"))
-        counts = counts[counts["coded"] > 0].reset_index()
+        # Only words that enough of the unit's answers use: a list of «<5» words tells a reader nothing.
+        counts = counts[counts["coded"] >= min_cell].reset_index()
         counts = counts.sort_values(["coded", "word"], ascending=[False, True], kind="mergesort").head(top)
         for record in counts.to_dict("records"):
             rows.append({"question": question, "word": record["word"], "coded": int(record["coded"]),
@@ -199,7 +202,7 @@ def unit_analyses(material, kept: pd.DataFrame, *, column: str, min_respondents:
         if themes:
             result.themes = _finish(_theme_rows(material.theme_coded, documents, mask, themes), THEME_COLUMNS, min_cell)
         if len(kept):
-            result.words = _finish(_word_rows(kept, documents, mask, TOP_WORDS), WORD_COLUMNS, min_cell)
+            result.words = _finish(_word_rows(kept, documents, mask, TOP_WORDS, min_cell), WORD_COLUMNS, min_cell)
     _complementary(results, "themes", ["question", "theme"], sizes, min_cell)
     _complementary(results, "words", ["question", "word"], sizes, min_cell)
     for result in results:

@@ -208,6 +208,8 @@ def _column_widths(table, lengths: list[int]) -> None:
     weights = [min(max(length, 4), 40) for length in lengths]
     total = sum(weights)
     widths = [Cm(FIGURE_WIDTH_CM * weight / total) for weight in weights]
+    for column, width in zip(table.columns, widths):
+        column.width = width          # the table grid (what LibreOffice and Word lay out from)
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
@@ -318,7 +320,38 @@ def _frequencies(report: WordReport, material, index: int, plan: dict, figures: 
                          caption=f"Mest brukte ord etter {column}" + (f": {label}" if label else ""))
 
 
-THEME_COLUMNS = ["theme", "documents_coded", "documents_total", "share", "ci_low", "ci_high", "passages"]
+THEME_COLUMNS = ["theme", "documents_coded", "documents_total", "share", "passages"]
+
+
+def with_intervals(table: pd.DataFrame, pairs) -> pd.DataFrame:
+    """Shares written with their interval in one cell, «12,5 % (8,1–18,2)», so wide tables fit a page.
+
+    ``pairs`` maps a share column to its ``(low, high)`` columns; those columns are dropped.
+    """
+    table = table.copy()
+    for share, (low, high) in pairs.items():
+        if not {share, low, high} <= set(table.columns):
+            continue
+        table[share] = [_share_with_interval(share, value, a, b)
+                        for value, a, b in zip(table[share], table[low], table[high])]
+        table = table.drop(columns=[low, high])
+    return table
+
+
+def _share_with_interval(column: str, value, low, high) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    text = format_cell(column, float(value))
+    if pd.isna(low) or pd.isna(high):
+        return text
+    bounds = f"{format_cell(column, float(low))}–{format_cell(column, float(high))}".replace("\u00a0%", "")
+    return f"{text} ({bounds})"
+
+
+SHARE_INTERVALS = {"share": ("ci_low", "ci_high"), "share_target": ("ci_low_target", "ci_high_target"),
+                   "share_reference": ("ci_low_reference", "ci_high_reference"),
+                   "difference": ("difference_low", "difference_high")}
+INTERVAL_LABELS = {"share": "Andel (95 % KI)", "difference": "Forskjell (95 % KI)"}
 
 
 def _themes(report: WordReport, material, index: int, plan: dict, figures: dict, codebook_name) -> None:
@@ -339,14 +372,16 @@ def _themes(report: WordReport, material, index: int, plan: dict, figures: dict,
             if label:
                 report.heading(label, 3)
             _figure(report, plan, figures, (index, "themes", question))
-            report.table(rows, columns=THEME_COLUMNS, caption=f"Temaer: {label}" if label else "Temaer")
+            report.table(with_intervals(rows, SHARE_INTERVALS), columns=THEME_COLUMNS, header_labels=INTERVAL_LABELS,
+                         caption=f"Temaer: {label}" if label else "Temaer")
     for column, table in by_group.items():
         report.heading(f"Temaer etter {column}", 3)
         for question in _questions(table):
             rows = _rows_for(table, question)
             label = _question_text(material, question)
             _figure(report, plan, figures, (index, "themes_group", column, question))
-            report.table(rows, columns=[column] + THEME_COLUMNS,
+            report.table(with_intervals(rows, SHARE_INTERVALS), columns=[column] + THEME_COLUMNS,
+                         header_labels=INTERVAL_LABELS,
                          caption=f"Temaer etter {column}" + (f": {label}" if label else ""))
     if _has(material.theme_cooccurrence):
         from textanalyse.report.workbook import _cooccurrence_table
@@ -391,9 +426,12 @@ def _comparisons(report: WordReport, material, index: int, plan: dict, figures: 
         if _has(themes):
             _figure(report, plan, figures, (index, "compare_themes", original))
             rows, _ = _with_significance(themes.reset_index(drop=True), alpha)
-            present = [c for c in COMPARE_THEME_ORDER if c in rows.columns]
-            report.table(rows, columns=present, header_labels=_side_labels(comparison),
-                         caption=f"Temaer, {comparison.name}")
+            rows = with_intervals(rows, SHARE_INTERVALS)
+            present = [c for c in COMPARE_THEME_ORDER if c in rows.columns and c != "p_value"]
+            labels = {**_side_labels(comparison), "difference": INTERVAL_LABELS["difference"]}
+            for side in ("target", "reference"):
+                labels[f"share_{side}"] = labels.get(f"share_{side}", heading(f"share_{side}")) + " (95 % KI)"
+            report.table(rows, columns=present, header_labels=labels, caption=f"Temaer, {comparison.name}")
 
 
 def _topics(report: WordReport, material) -> None:
