@@ -68,6 +68,8 @@ class _Place:
             return seg_start, seg_end
         if offsets is None:
             return seg_start + start, seg_start + end
+        if not offsets or start >= len(offsets):
+            return seg_end, seg_end
         return offsets[start], offsets[max(end - 1, start)] + (1 if end > start else 0)
 
 
@@ -84,6 +86,7 @@ class _Builder:
         self.theme_codes = theme_guids(codebook, self.guids) if codebook is not None else {}
         self.extra_codes: dict[str, Code] = {}
         self.human = human
+        self.selections: dict[str, Selection] = {}
 
     # ------------------------------------------------------------------ users, codes
     def user(self, name: str) -> str:
@@ -97,10 +100,10 @@ class _Builder:
         """Add a coding of ``code`` on ``start:end`` by ``user``: one selection per span and user."""
         source = place.source
         guid = self.guids.make("selection", source.guid, start, end, user)
-        selection = next((s for s in source.selections if s.guid == guid), None)
+        selection = self.selections.get(guid)
         if selection is None:
-            selection = Selection(guid, start, end, name=_selection_name(source.text[start:end]), user=user,
-                                  created=self.created)
+            selection = self.selections[guid] = Selection(guid, start, end, name=_selection_name(source.text[start:end]),
+                                                          user=user, created=self.created)
             source.selections.append(selection)
         coding_guid = self.guids.make("coding", kind, *key)
         if any(c.guid == coding_guid for c in selection.codings):
@@ -217,18 +220,19 @@ class _Builder:
             raise UserError(f"human codings: column '{missing[0]}' is missing; the table needs "
                             f"{', '.join(HUMAN_COLUMNS)} (and optionally start, end)")
         spans = "start" in table.columns and "end" in table.columns
-        for row in table.to_dict("records"):
+        for number, row in enumerate(table.to_dict("records"), start=2):
             theme = str(row["theme"]).strip()
             if theme in NO_THEME:
                 continue
             doc_id = str(row["doc_id"])
             place = next((self.places[(m.name, doc_id)] for m in materials if (m.name, doc_id) in self.places), None)
-            segment = int(row["segment"])
+            segment = _whole(row["segment"], f"human codings row {number}: segment")
             if place is None or segment not in place.segments:
                 raise UserError(f"human codings: document '{doc_id}' segment {segment} is not in the material; "
                                 "check doc_id and segment against the coding sheet")
             if spans and str(row.get("start", "")).strip() not in ("", "nan"):
-                start, end = place.span(segment, int(row["start"]), int(row["end"]))
+                start, end = place.span(segment, _whole(row["start"], f"human codings row {number}: start"),
+                                        _whole(row["end"], f"human codings row {number}: end"))
             else:
                 start, end = place.span(segment)
             user = self.user(str(row["user"]).strip() or "ukjent koder")
@@ -413,6 +417,16 @@ def align(original: str, cleaned: str, *, offset: int = 0) -> list[int]:
             offsets[index] = min(following, len(original) - 1) if original else 0
         following = offsets[index]
     return [position + offset for position in offsets]
+
+
+def _whole(value, where: str) -> int:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = -1.0
+    if number < 0 or number != int(number):
+        raise UserError(f"{where} must be a whole number from 0, got {str(value)[:20]!r}")
+    return int(number)
 
 
 def _selection_name(text: str) -> str:

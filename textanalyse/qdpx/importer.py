@@ -23,7 +23,7 @@ CODING_COLUMNS = ["source", "case", "start", "end", "text", "code", "code_path",
 PATH_SEPARATOR = " › "
 
 
-def coding_table(project: Project) -> pd.DataFrame:
+def coding_table(project: Project, *, label: str = "") -> pd.DataFrame:
     """Every coding of every text selection as a tidy table (see the module docstring).
 
     Example:
@@ -58,7 +58,7 @@ def coding_table(project: Project) -> pd.DataFrame:
             for coding in selection.codings:
                 path = paths.get(coding.code)
                 if path is None:
-                    raise UserError(f"project '{project.name}': a Coding in source '{source.name}' refers to code "
+                    raise UserError(f"{label or project.name}: a Coding in TextSource '{source.name}' refers to code "
                                     f"{coding.code}, which is not in the CodeBook")
                 row = {"source": source.name, "case": case_names, "start": selection.start, "end": selection.end,
                        "text": source.text[selection.start:selection.end], "code": path[-1],
@@ -111,7 +111,7 @@ def import_file(path, *, allow_outside: bool = False) -> ImportResult:
             codebook, review = codes_to_codebook(project.codes, name=project.name, skip=structural_codes(project))
         except UserError:
             codebook = None   # only our own structural codes: no themes to bring in
-    return ImportResult(project, report, codebook, review, coding_table(project))
+    return ImportResult(project, report, codebook, review, coding_table(project, label=str(path)))
 
 
 def import_qdpx(path, *, codebook_out=None, coding_out=None, allow_outside: bool = False) -> list[str]:
