@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,10 +14,11 @@ from textanalyse.corpus import Corpus
 from textanalyse.errors import UserError
 from textanalyse.io.transcripts import read_transcripts
 from textanalyse.nlp import annotate
-from textanalyse.qdpx.build import ExportMaterial, align, build_project, turn_spans
+from textanalyse.qdpx.build import ExportMaterial, build_project
+from textanalyse.qdpx.turns import align, turn_spans
 from textanalyse.qdpx.codebook import codebook_codes, codebook_xml, suggest_patterns, theme_description
 from textanalyse.qdpx.ids import AUTOMATIC_USER, Guids, normalise_guid
-from textanalyse.qdpx.write import archive_bytes, project_xml, write_qdpx
+from textanalyse.qdpx.write import project_xml, write_qdpx
 from textanalyse.quotes import quote_candidates
 from textanalyse.themes import code_segments, load_codebook, parse_codebook
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from textanalyse.corpus import Corpus
 from textanalyse.errors import UserError
 from textanalyse.qdpx.build import ExportMaterial, build_project
 from textanalyse.qdpx.codebook import codebook_codes, codebook_xml
@@ -23,7 +24,6 @@ from textanalyse.qdpx.importer import CODING_COLUMNS, coding_table, import_file,
 from textanalyse.qdpx.read import read_project
 from textanalyse.qdpx.write import archive_bytes, write_qdpx
 from textanalyse.themes import load_codebook, parse_codebook
-from textanalyse.corpus import Corpus
 
 HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 
@@ -253,13 +253,13 @@ def test_sources_outside_the_archive_folder_need_permission(tmp_path):
 
 
 def small_project():
+    import pandas as pd
+
     corpus = Corpus.from_documents([
         {"doc_id": "R1:bra", "respondent": "R1", "question": "bra", "source": "s.csv",
          "text": "God oppfølging og egen bolig.", "alder": "23"},
         {"doc_id": "R2:bra", "respondent": "R2", "question": "bra", "source": "s.csv", "text": "Fikk jobb.",
          "alder": "67"}], metadata_columns=["alder"])
-    import pandas as pd
-
     coded = pd.DataFrame([{"doc_id": "R1:bra", "segment": 0, "question": "bra", "theme": "Bolig",
                            "matched": "egen bolig", "pattern": "egen bolig", "start": 18, "end": 28}])
     book = parse_codebook({"categories": {"Tjenester": {"description": "Det kommunen gir"}},
