@@ -306,6 +306,17 @@ def test_transcript_themes_point_into_the_original_text(transcript_material):
     assert found == [("Bolig", "bolig"), ("Ventetid", "lang [pause] ventetid"), ("Arbeid", "jobb")]
 
 
+def test_imported_transcript_coding_names_the_informant_turns(transcript_material, tmp_path):
+    from textanalyse.qdpx.importer import import_file
+
+    material, codebook = transcript_material
+    project = build_project([material], title="Intervjuer", seed="x", created=CREATED, codebook=codebook)
+    table = import_file(write_qdpx(project, tmp_path / "t.qdpx")).coding
+    themes = table[table["code"].isin(codebook.theme_names)]
+    assert [tuple(r) for r in themes[["code", "doc_id", "segment", "segment_start", "segment_end"]].itertuples(
+        index=False)] == [("Bolig", "U01", 0, 25, 30), ("Ventetid", "U01", 0, 65, 86), ("Arbeid", "U01", 1, 22, 26)]
+
+
 def test_turn_spans_and_alignment():
     text = "Tittel\nI: Hei?\nIP: Bra.\n  Veldig bra.  \n"
     assert [(s, text[a:b]) for s, a, b in turn_spans(text, ["I", "IP"])] == [("I", "Hei?"), ("IP", "Bra.\n  Veldig bra.")]
