@@ -419,3 +419,25 @@ def test_import_command_refuses_outputs_it_cannot_make(tmp_path):
     with pytest.raises(UserError, match="--codebook-out must end in .yaml or .yml"):
         import_qdpx(qdc, codebook_out=tmp_path / "k.txt")
     assert not (tmp_path / "k.csv").exists()
+
+
+def test_a_bare_qde_with_its_sources_folder_and_a_base_path_from_another_machine(tmp_path):
+    (tmp_path / "Sources").mkdir()
+    (tmp_path / "Sources" / "17FB9CB8-7858-4291-A162-65424B9942EC.txt").write_text(NVIVO_TEXT, encoding="utf-8")
+    (tmp_path / "ekstern.txt").write_text("Jobb søkes.", encoding="utf-8")
+    (tmp_path / "nvivo.qde").write_text(NVIVO, encoding="utf-8")
+    assert rows(import_file(tmp_path / "nvivo.qde").coding, "text") == [("Jeg trenger en bolig.",), ("Ventetiden",)]
+    moved = INLINE.replace('origin="QualCoder 3.5"', 'origin="QualCoder 3.5" basePath="C:/Users/kari/Prosjekt"')
+    path = archive(tmp_path / "flyttet.qdpx", {"project.qde": moved})
+    assert rows(import_file(path).coding, "source", "text")[1] == ("ekstern", "Jobb")
+
+
+def test_codes_with_the_same_name_under_different_parents_stay_apart(tmp_path):
+    from textanalyse.qdpx.codebook import codes_to_codebook
+    from textanalyse.qdpx.model import Code
+
+    tree = [Code("a", "Bolig", codable=False, children=[Code("b", "Positivt")]),
+            Code("c", "Arbeid", codable=False, children=[Code("d", "Positivt"), Code("e", "Positivt")])]
+    data, _ = codes_to_codebook(tree)
+    assert list(data["themes"]) == ["Positivt", "Positivt (Arbeid)", "Positivt (2)"]
+    assert parse_codebook(data).themes[1].parent == "Arbeid"

@@ -159,9 +159,12 @@ def codes_to_codebook(codes: list[Code], *, name: str = "", skip=()) -> tuple[di
     categories, themes, review = {}, {}, []
     used: dict[str, str] = {}
 
-    def unique(label: str) -> str:
+    def unique(label: str, parent: str) -> str:
+        """Theme names must differ; QDA programs allow "Positivt" under two parents."""
         base, number = label.strip() or "Uten navn", 2
         candidate = base
+        if candidate.casefold() in used and parent:
+            candidate = f"{base} ({parent})"
         while candidate.casefold() in used:
             candidate, number = f"{base} ({number})", number + 1
         used[candidate.casefold()] = candidate
@@ -170,7 +173,7 @@ def codes_to_codebook(codes: list[Code], *, name: str = "", skip=()) -> tuple[di
     def visit(code: Code, parent: str) -> None:
         if code.guid in skip:
             return
-        label = unique(code.name)
+        label = unique(code.name, parent)
         description, patterns, exclude, flagged = split_description(code.description)
         if code.codable:
             body: dict = {}

@@ -125,9 +125,13 @@ class _Reader:
 
     def external(self, location: str, owner: str, *, relative: bool) -> bytes:
         if relative:
+            # basePath is a folder on the machine that exported; where it is missing here, the
+            # archive's own folder is the base (the sources travelled with the archive)
             base = Path(self.base_path) if self.base_path else self.folder
             if not base.is_absolute():
                 base = self.folder / base
+            if not base.is_dir():
+                base = self.folder
             target = base / location.lstrip("/")
         else:
             if len(location) > 2 and location[0] == "/" and location[2] == ":":   # absolute:///C:/...
