@@ -441,3 +441,19 @@ def test_codes_with_the_same_name_under_different_parents_stay_apart(tmp_path):
     data, _ = codes_to_codebook(tree)
     assert list(data["themes"]) == ["Positivt", "Positivt (Arbeid)", "Positivt (2)"]
     assert parse_codebook(data).themes[1].parent == "Arbeid"
+
+
+def test_errors_never_show_the_text_of_a_selection(tmp_path):
+    xml = INLINE.replace('guid="cccccccc-0000-4000-8000-000000000001"',
+                         'guid="ikke-en-guid" name="Jeg vil ha jobb"')
+    with pytest.raises(UserError) as error:
+        import_file(archive(tmp_path / "p.qdpx", {"project.qde": xml}))
+    assert "PlainTextSelection has a bad guid ('ikke-en-guid')" in str(error.value)
+    assert "Jeg vil" not in str(error.value)
+
+
+def test_entity_expansion_is_refused(tmp_path):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><Project xmlns="urn:QDA-XML:project:1.0" name="&c;"/>')
+    with pytest.raises(UserError, match="p.qdpx: project.qde declares XML entities; REFI-QDA files have none"):
+        read_project(archive(tmp_path / "p.qdpx", {"project.qde": bomb}))
