@@ -18,7 +18,8 @@ DEFAULT_LISTS = ["generelle", "flertydige", "lite_informative", "fyllord_transkr
 # The defaults of every section; a config only needs what differs.
 DEFAULTS = {
     "title": "Tekstanalyse",
-    "output": {"dir": "resultater", "docx": False, "split_by": "", "min_respondents": 10, "min_cell": 5},
+    "output": {"dir": "resultater", "docx": False, "split_by": "", "min_respondents": 10, "min_cell": 5,
+               "qdpx": False, "qdpx_codings": ""},
     "annotation": {"pipeline": "auto", "language": "auto"},
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
@@ -41,7 +42,8 @@ CHOICES = {
     ("filters", "unit"): ("lemma", "exact"),
 }
 # Settings that hold file paths: resolved against the config file's folder.
-PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir")}
+PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir"),
+             ("output", "qdpx_codings")}
 MATERIAL_PATH_KEYS = {"survey", "transcripts", "meta"}
 
 
@@ -224,6 +226,7 @@ def _resolve_paths(config: dict, base: Path) -> None:
         return str((base / value).resolve()) if value else value
 
     config["output"]["dir"] = resolve(config["output"]["dir"])
+    config["output"]["qdpx_codings"] = resolve(config["output"]["qdpx_codings"])
     config["filters"]["stoplists"] = [resolve(p) for p in config["filters"]["stoplists"]]
     config["filters"]["variants"] = resolve(config["filters"]["variants"])
     if config["themes"]["codebook"] not in ("", "default"):

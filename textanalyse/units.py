@@ -281,22 +281,20 @@ def _small_word_items(quotes: pd.DataFrame, result: UnitAnalysis) -> pd.Series:
     return (quotes["kind"] == "word") & quotes["theme_or_word"].astype(str).isin(small)
 
 
-def withhold_small_unit_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, *, column: str,
-                               min_respondents: int) -> tuple[pd.DataFrame, int]:
-    """Rule 1 for the main report: drop quotes whose respondent belongs to a unit that is too small.
+def small_unit_quotes(quotes: pd.DataFrame, documents: pd.DataFrame, *, column: str,
+                      min_respondents: int) -> np.ndarray:
+    """Rule 1 for the main report: True for each quote whose respondent belongs to a unit that is too small.
 
     Example:
-        >>> quotes = pd.DataFrame({"doc_id": ["R1:bra", "R2:bra"], "quote": ["a", "b"]})
-        >>> docs = pd.DataFrame({"doc_id": ["R1:bra", "R2:bra"], "respondent": ["R1", "R2"],
-        ...                      "kommune": ["Liten", "Stor"]})
-        >>> kept, withheld = withhold_small_unit_quotes(quotes, docs, column="kommune", min_respondents=1)
-        >>> withheld
-        0
+        >>> quotes = pd.DataFrame({"doc_id": ["R1:bra", "R2:bra", "R3:bra"], "quote": ["a", "b", "c"]})
+        >>> docs = pd.DataFrame({"doc_id": ["R1:bra", "R2:bra", "R3:bra"], "respondent": ["R1", "R2", "R3"],
+        ...                      "kommune": ["Liten", "Stor", "Stor"]})
+        >>> small_unit_quotes(quotes, docs, column="kommune", min_respondents=2).tolist()
+        [True, False, False]
     """
     if not len(quotes) or column not in documents.columns or "doc_id" not in quotes.columns:
-        return quotes, 0
+        return np.zeros(len(quotes), dtype=bool)
     sizes = _respondents(documents, column)
     small = {unit for unit, count in sizes.items() if unit and count < min_respondents}
     unit_of = dict(zip(documents["doc_id"].astype(str), documents[column].fillna("").astype(str).str.strip()))
-    withheld = quotes["doc_id"].astype(str).map(lambda doc: unit_of.get(doc, "") in small)
-    return quotes[~withheld].reset_index(drop=True), int(withheld.sum())
+    return quotes["doc_id"].astype(str).map(lambda doc: unit_of.get(doc, "") in small).to_numpy(dtype=bool)

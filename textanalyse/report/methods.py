@@ -372,6 +372,41 @@ def _quote_sentences(material) -> list[str]:
     return sentences
 
 
+def _survey_link_sentences(material, settings: dict) -> list[str]:
+    """Closed items, waves and unit reports: what was done, and what privacy rules held back."""
+    sentences = []
+    order = getattr(material, "closed_order", None) or {}
+    if order:
+        items = _join([f"«{item}» ({', '.join(levels)})" for item, levels in order.items()])
+        sentences.append(f"Temaene er lest opp mot de lukkede spørsmålene {items}: andelen svar kodet med hvert tema "
+                         "på hvert nivå, med Cochran–Armitages test for lineær trend over nivåene "
+                         "(Benjamini–Hochberg-justert).")
+    waves = getattr(material, "waves", None)
+    if waves is not None:
+        sentences.append(f"Bølgene ({waves.column}: {', '.join(waves.order)}) er sammenlignet med andelen svar per tema "
+                         "i hver bølge, Cochran–Armitages trendtest med bølgenes årstall som avstand, og nøkkelord "
+                         "mellom første og siste bølge.")
+        small = list(waves.sizes.loc[waves.sizes["too_few"].astype(bool), "wave"].astype(str))
+        if small:
+            sentences.append(f"Bølgen {_join(small)} har færre enn {waves.min_answers} respondenter og er merket, "
+                             "ikke utelatt.")
+    units = getattr(material, "units", None) or []
+    if units:
+        column = units[0].column
+        minimum = units[0].min_respondents
+        small = [unit.unit for unit in units if unit.too_small]
+        text = (f"Det er laget en egen rapport per {column} for enheter med minst {minimum} respondenter; celler under "
+                f"{units[0].min_cell} er skjult der.")
+        if small:
+            text += f" For små til egen rapport: {_join(small)}."
+        withheld = getattr(material, "quotes_withheld", 0)
+        if withheld:
+            text += (f" {_plural(withheld, 'sitat', 'sitater')} fra enheter med færre enn {minimum} respondenter er "
+                     "holdt tilbake fra denne rapporten.")
+        sentences.append(text)
+    return sentences
+
+
 def methods_paragraph(material, *, settings: dict) -> str:
     """A Norwegian methods paragraph for ``material`` (a :class:`MaterialAnalysis`).
 
@@ -389,5 +424,6 @@ def methods_paragraph(material, *, settings: dict) -> str:
     sentences += _topic_sentences(material, settings)
     sentences += _comparison_sentences(material, settings)
     sentences += _quote_sentences(material)
+    sentences += _survey_link_sentences(material, settings)
     text = " ".join(sentence.strip() for sentence in sentences if sentence.strip())
     return re.sub(r"\s+", " ", text).strip()
