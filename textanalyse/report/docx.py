@@ -250,27 +250,11 @@ def _figure(report: WordReport, plan: dict, figures: dict, key) -> None:
 
 
 def _overview(report: WordReport, material) -> None:
-    corpus = material.corpus
+    from textanalyse.report.html import overview_sentences
+
     report.heading("Oversikt over materialet", 2)
-    documents = len(corpus.documents)
-    if material.kind == "transcripts":
-        informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
-        report.text(f"{documents} transkripsjoner med {informants} informanter og {len(corpus.segments)} "
-                    "informantreplikker. Bare informantenes replikker er talt; tidsstempler og transkribentens "
-                    "merknader er fjernet.")
-    else:
-        respondents = set(corpus.documents["respondent"].astype(str))
-        nonanswers = corpus.nonanswers
-        if len(nonanswers):
-            respondents |= set(nonanswers["respondent"].astype(str))
-        empty = int((nonanswers["reason"] == "empty").sum()) if "reason" in nonanswers else 0
-        report.text(f"{documents} svar fra {len(respondents)} respondenter er analysert. {len(nonanswers)} svar er "
-                    f"satt til side ({empty} tomme og {len(nonanswers) - empty} ikke-svar); de står i arket "
-                    "«Ikke-svar» i tabeller.xlsx.")
-    if material.language_split:
-        split = ", ".join(f"{value} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else key}"
-                          for key, value in material.language_split.items())
-        report.text(f"Målform per dokument: {split}.")
+    for sentence in overview_sentences(material):
+        report.text(sentence)
     report.table(material.overview, caption=f"Materialet per spørsmål ({material.name})")
     if _has(material.groups):
         groups = material.groups.copy()

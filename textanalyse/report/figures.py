@@ -175,6 +175,17 @@ def _bar_figure(counts: pd.Series, title: str):
         return fig
 
 
+def _share_axis(ax, upper: float, axis: str, label: str) -> None:
+    """A 0–100 % share axis rounded up to the next ten above ``upper``, with light grid lines."""
+    limit = min(100.0, max(10.0, math.ceil(upper * 1.05 / 10) * 10))
+    (ax.set_xlim if axis == "x" else ax.set_ylim)(0, limit)
+    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label)
+    ax.grid(axis=axis, color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
 def theme_chart(summary: pd.DataFrame, path, *, group_column: str | None = None,
                 title: str = "Andel dokumenter per tema", svg: bool = False) -> Path:
     """Share of documents per theme with Wilson 95 % intervals (PNG, 200 dpi).
@@ -225,12 +236,7 @@ def theme_chart(summary: pd.DataFrame, path, *, group_column: str | None = None,
             ax.set_yticks(base, labels=themes)
             upper = max(float(np.nanmax(np.nan_to_num(100 * rows["ci_high"].to_numpy(dtype=float)), initial=0.0))
                         for _, _, rows in series)
-            ax.set_xlim(0, min(100.0, max(10.0, math.ceil(upper * 1.05 / 10) * 10)))
-            ax.set_xlabel("Andel dokumenter med temaet (%), med 95 % konfidensintervall (Wilson)")
-            ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-            ax.set_axisbelow(True)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
+            _share_axis(ax, upper, "x", "Andel dokumenter med temaet (%), med 95 % konfidensintervall (Wilson)")
             if k > 1:
                 ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 4), frameon=False, fontsize=8)
             if title:
@@ -296,12 +302,7 @@ def wave_chart(shares: pd.DataFrame, path, *, sizes: pd.DataFrame | None = None,
             ax.set_xlim(-0.5, len(waves) - 0.5)
             upper = float(np.nanmax(100 * shares[shares["theme"].isin(themes)]["ci_high"].to_numpy(dtype=float),
                                     initial=0.0))
-            ax.set_ylim(0, min(100.0, max(10.0, math.ceil(upper * 1.05 / 10) * 10)))
-            ax.set_ylabel("Andel dokumenter med temaet (%)")
-            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-            ax.set_axisbelow(True)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
+            _share_axis(ax, upper, "y", "Andel dokumenter med temaet (%)")
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
             fig.suptitle(title, fontsize=11)
             fig.text(0.01, 0.01, "Streker: 95 % konfidensintervall (Wilson). Åpne punkter: bølge med få svar.",

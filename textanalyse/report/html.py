@@ -370,15 +370,15 @@ class _Ids:
         return candidate
 
 
-def _overview_section(material, ids) -> str:
+def overview_sentences(material) -> list[str]:
+    """The plain sentences that open a material's overview (shared by the HTML and the Word report)."""
     corpus = material.corpus
-    parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
     documents = len(corpus.documents)
     if material.kind == "transcripts":
         informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
-        parts.append(f"<p>{esc(documents)} transkripsjoner med {esc(informants)} informanter og "
-                     f"{esc(len(corpus.segments))} informantreplikker. Bare informantenes replikker er talt; "
-                     "tidsstempler og transkribentens merknader er fjernet.</p>")
+        sentences = [f"{documents} transkripsjoner med {informants} informanter og {len(corpus.segments)} "
+                     "informantreplikker. Bare informantenes replikker er talt; tidsstempler og transkribentens "
+                     "merknader er fjernet."]
     else:
         respondents = set(corpus.documents["respondent"].astype(str))
         if len(corpus.nonanswers):
@@ -386,13 +386,19 @@ def _overview_section(material, ids) -> str:
         nonanswers = corpus.nonanswers
         empty = int((nonanswers["reason"] == "empty").sum()) if "reason" in nonanswers else 0
         other = len(nonanswers) - empty
-        parts.append(f"<p>{esc(documents)} svar fra {esc(len(respondents))} respondenter er analysert. "
-                     f"{esc(len(nonanswers))} svar er satt til side ({esc(empty)} tomme og {esc(other)} ikke-svar); "
-                     "de står i arket «Ikke-svar» i tabeller.xlsx.</p>")
+        sentences = [f"{documents} svar fra {len(respondents)} respondenter er analysert. {len(nonanswers)} svar er "
+                     f"satt til side ({empty} tomme og {other} ikke-svar); de står i arket «Ikke-svar» i "
+                     "tabeller.xlsx."]
     if material.language_split:
-        split = ", ".join(f"{esc(value)} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else esc(key)}"
+        split = ", ".join(f"{value} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else key}"
                           for key, value in material.language_split.items())
-        parts.append(f"<p>Målform per dokument: {split}.</p>")
+        sentences.append(f"Målform per dokument: {split}.")
+    return sentences
+
+
+def _overview_section(material, ids) -> str:
+    parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
+    parts += [f"<p>{esc(sentence)}</p>" for sentence in overview_sentences(material)]
     parts.append(table_html(material.overview))
     if _has(material.groups):
         parts.append("<h4>Grupper</h4>")
