@@ -144,3 +144,18 @@ def test_unit_word_report_has_the_same_tables(run):
     assert [c.text for c in row.cells][1:3] == ["<5", "20"]
     first = (out / "kommuner" / "aby" / "rapport.docx").read_bytes()
     assert first.startswith(b"PK")
+
+
+def test_shown_unit_statistics_agree_with_scipy(run):
+    from scipy.stats import false_discovery_control, fisher_exact
+
+    _, result = run
+    aby = next(u for u in result.materials[0].units if u.unit == "Aby")
+    follow = aby.themes.set_index("theme").loc["Oppfølging"]
+    # Aby 17 of 20 against the rest of the material, 17 of 36 (Fisher exact, two-sided).
+    assert follow["p_value"] == pytest.approx(fisher_exact([[17, 3], [17, 19]])[1])
+    assert follow["difference"] == pytest.approx(17 / 20 - 17 / 36)
+    # Benjamini–Hochberg over the shown rows only: no printed p depends on a hidden cell.
+    shown = aby.themes[~aby.themes["suppressed"]]
+    assert shown["p_adjusted"].tolist() == pytest.approx(list(false_discovery_control(shown["p_value"].to_numpy())))
+    assert aby.themes.loc[aby.themes["suppressed"], "p_adjusted"].isna().all()

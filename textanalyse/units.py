@@ -7,7 +7,7 @@ has the column, :func:`unit_analyses` computes what the unit's report shows:
   ci_high`` for the unit (Wilson 95 %), ``share_all`` for the whole material *rounded to a
   whole percent*, ``difference`` (unit − the rest of the material, with Newcombe's interval
   ``difference_low, difference_high``), ``p_value`` (Fisher exact, unit against the rest),
-  ``p_adjusted`` (Benjamini–Hochberg over the unit's themes), ``suppressed``;
+  ``p_adjusted`` (Benjamini–Hochberg over the unit's shown themes), ``suppressed``;
 - words (the unit's most used words per question, by answers that use them, among the words
   at least ``min_cell`` of the unit's answers use): ``question,
   word, coded`` (answers in the unit using the word), ``total, share, share_all`` (rounded),
@@ -210,7 +210,8 @@ def unit_analyses(material, kept: pd.DataFrame, *, column: str, min_respondents:
             table = getattr(result, name)
             if len(table):
                 table.attrs["min_cell"] = min_cell
-                table = _suppress(table).drop(columns=["_all", "_n_all"]).reset_index(drop=True)
+                # Adjusted again over the shown rows only: no printed p-value depends on a hidden cell.
+                table = _adjust(_suppress(table)).drop(columns=["_all", "_n_all"]).reset_index(drop=True)
                 table["complementary"] &= table["total"].to_numpy() >= min_cell
                 setattr(result, name, table)
         if not result.too_small and tokens is not None and quote_settings and quote_settings.get("enabled"):
