@@ -65,3 +65,21 @@ def test_bundled_example_config_is_valid():
     path = Path(__file__).resolve().parents[1] / "corpora" / "eksempel" / "analyse.toml"
     config = load_config(path)
     assert [m["name"] for m in config["material"]] == ["Brukerundersøkelse", "Intervjuer"]
+
+
+def test_report_keys_of_issue_16_have_defaults_and_are_checked(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL))
+    assert {key: config["output"][key] for key in ("docx", "split_by", "min_respondents", "min_cell")} == {
+        "docx": False, "split_by": "", "min_respondents": 10, "min_cell": 5}
+    material = config["material"][0]
+    assert (material["wave_column"], material["closed_items"], material["bins"]) == ("", [], {})
+    text = ('[output]\ndocx = true\nsplit_by = "kommune"\nmin_respondents = 12\nmin_cell = 3\n' + MINIMAL +
+            'wave_column = "år"\nclosed_items = ["tilfredshet"]\n'
+            'bins = { tilfredshet = "1-2=misfornøyd,3=nøytral,4-5=fornøyd" }\n')
+    config = load_config(write(tmp_path, text))
+    assert config["output"]["split_by"] == "kommune" and config["output"]["min_cell"] == 3
+    assert config["material"][0]["bins"] == {"tilfredshet": "1-2=misfornøyd,3=nøytral,4-5=fornøyd"}
+    with pytest.raises(UserError, match="output.min_cell must be at least 1, got 0"):
+        load_config(write(tmp_path, "[output]\nmin_cell = 0\n" + MINIMAL))
+    with pytest.raises(UserError, match="bins for 'tilfredshet': value 3 is in both 'lav' and 'høy'"):
+        load_config(write(tmp_path, MINIMAL + 'bins = { tilfredshet = "1-3=lav,3-5=høy" }\n'))

@@ -48,6 +48,10 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
         begun = time.perf_counter()
         materials.append(analyse_material(material_config, config, cache_dir=cache_dir, on_progress=step))
         timings[material_config["name"]] = round(time.perf_counter() - begun, 3)
+    split_by = config["output"]["split_by"]
+    if split_by and not any(material.units for material in materials):
+        raise UserError(f"[output] split_by = \"{split_by}\": no material has values in a column of that name; "
+                        "use a metadata column such as kommune, or remove split_by")
     codebook = config["themes"]["codebook"]
     result = RunResult(title=config["title"], materials=materials, config=config, manifest={},
                        codebook_name=None if not codebook else ("standard" if codebook == "default" else Path(codebook).name))

@@ -121,6 +121,14 @@ def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
             add(f"Temaer {comparison.name}", comparison.themes)
         add("Sitater", material.quotes)
         add("KWIC", material.kwic)
+        add("Lukkede spørsmål", material.closed_levels)
+        add("Lukkede trend", material.closed_trends)
+        if material.waves is not None:
+            add("Bølger svar", material.waves.sizes)
+            add("Bølger temaer", material.waves.themes)
+            add("Bølger trend", material.waves.trends)
+            add("Bølger ord", material.waves.words)
+            add("Bølger nøkkelord", material.waves.keyness)
         settings = dict(result.config or {})
         if result.codebook_name and "codebook_name" not in settings:
             settings["codebook_name"] = result.codebook_name
