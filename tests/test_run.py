@@ -72,6 +72,12 @@ def test_two_runs_give_identical_tables_figures_and_report(two_runs):
         for name in names:
             assert (a / folder / name).read_bytes() == (b / folder / name).read_bytes(), name
     assert (a / "tabeller.xlsx").read_bytes() == (b / "tabeller.xlsx").read_bytes()
+    assert (a / "rapport.docx").read_bytes() == (b / "rapport.docx").read_bytes()
+    units = sorted(str(p.relative_to(a)) for p in (a / "kommuner").rglob("*") if p.is_file())
+    assert "kommuner/index.html" in units and "kommuner/storelva/rapport.docx" in units
+    assert not (a / "kommuner" / "tindvik").exists()          # 7 invented respondents: too small for a report
+    for name in units:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
     html_a = (a / "rapport.html").read_text(encoding="utf-8").splitlines()
     html_b = (b / "rapport.html").read_text(encoding="utf-8").splitlines()
     differing = [x for x, y in zip(html_a, html_b) if x != y]
