@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from textanalyse.app.folder import ProjectFolder
 from textanalyse.app.security import LOOPBACK_NAMES, AccessGuard, Guard
-from textanalyse.app.web import error_page, figure, package_folder, render, templates
+from textanalyse.app.web import error_page, figure, offload, package_folder, render, templates
 from textanalyse.app.workspace import Workspace, user_message
 from textanalyse.errors import UserError
 
@@ -67,6 +67,8 @@ def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, c
         *pages_export.routes(),
         Mount("/static", StaticFiles(directory=str(package_folder("static"))), name="static"),
     ]
+    routes = [Route(r.path, offload(r.endpoint), methods=r.methods) if isinstance(r, Route) and r.path != "/ny/last-opp"
+              else r for r in routes]
     app = Starlette(routes=routes, exception_handlers={Exception: on_error, UserError: on_error})
     guard = Guard(token=token, port=port, hosts=tuple(hosts))
     app.state.guard = guard

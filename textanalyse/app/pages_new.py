@@ -27,8 +27,11 @@ def example_folder() -> Path | None:
     """The bundled example material (``corpora/eksempel``) when this installation has it."""
     import textanalyse
 
-    candidate = Path(textanalyse.__file__).resolve().parent.parent / "corpora" / "eksempel"
-    return candidate if (candidate / "brukerundersokelse.csv").is_file() else None
+    package = Path(textanalyse.__file__).resolve().parent
+    for candidate in (package / "eksempel", package.parent / "corpora" / "eksempel"):  # installed wheel, checkout
+        if (candidate / "brukerundersokelse.csv").is_file():
+            return candidate
+    return None
 
 
 def roots(folder: ProjectFolder) -> dict[str, Path]:

@@ -49,9 +49,10 @@ def themes_context(request: Request, *, message: str = "", error: str = "", edit
     name, question, group = chosen["name"], chosen["question"], chosen["group"]
     book, coding = workspace.coding(name)
     documents = workspace.material(name).corpus.documents
-    summary = theme_summary(coding.coded, documents, group_column=group or None, themes=book.theme_names)
-    rows = summary[summary["question"] == question]
     stamp = workspace.stamp(workspace.codebook_path())
+    summary = workspace.cached(("theme_summary", name, group, stamp), lambda: theme_summary(
+        coding.coded, documents, group_column=group or None, themes=book.theme_names))
+    rows = summary[summary["question"] == question]
     chart = figure_url(request, f"tema|{name}|{question}|{group}|{stamp}",
                        lambda path: theme_chart(rows, path, group_column=group or None,
                                                 title=f"Andel svar per tema: {chosen['labels'].get(question, question)}"))

@@ -56,11 +56,9 @@ def words_context(request: Request) -> dict:
     table = workspace.frequencies(name, group_by=group or None)
     rows = table[table["question"] == question]
     filtered = workspace.filtered(name)
-    suggestions = workspace.cached(("suggest", name, workspace.filter_stamp()), lambda: _suggest(workspace, name))
     return {**chosen, "rows": rows.to_dict("records"), "report": filtered.report.to_dict("records"),
             "stoplist": workspace.folder.stoplist(), "variants": workspace.folder.variants(), "reasons": REASONS,
-            "suggestions": suggestions.to_dict("records"), "unit": chosen["config"]["filters"]["unit"],
-            "min_length": chosen["config"]["filters"]["min_length"]}
+            "unit": chosen["config"]["filters"]["unit"], "min_length": chosen["config"]["filters"]["min_length"]}
 
 
 def _suggest(workspace, name) -> pd.DataFrame:
@@ -78,6 +76,15 @@ async def words_page(request: Request) -> Response:
 
 async def words_part(request: Request) -> Response:
     return render(request, "_words.html", **words_context(request))
+
+
+async def suggestions_part(request: Request) -> Response:
+    """Exclusion suggestions with their evidence (loaded after the table, so the table comes first)."""
+    workspace = request.app.state.workspace
+    chosen = _choices(request)
+    name = chosen["name"]
+    suggestions = workspace.cached(("suggest", name, workspace.filter_stamp()), lambda: _suggest(workspace, name))
+    return render(request, "_suggestions.html", suggestions=suggestions.to_dict("records"), **chosen)
 
 
 async def kwic_part(request: Request) -> Response:
@@ -114,6 +121,36 @@ def _word(value: str) -> str:
     return word
 
 
+def use_side_file(folder, key: str) -> None:
+    """Make sure analyse.toml names the app's own stop list / merge file, so ``run`` applies it too.
+
+    A project made elsewhere may have other lists (kept) or another merge file (its pairs are
+    copied into ``varianter.csv`` first, so nothing is lost).
+    """
+    from textanalyse.app.folder import STOPLIST_FILE, VARIANTS_FILE
+
+    raw = folder.read_raw()
+    filters = raw.setdefault("filters", {})
+    if key == "stoplists":
+        if STOPLIST_FILE in filters.get("stoplists", []):
+            return
+        if not folder.path(STOPLIST_FILE).exists():
+            folder.write_stoplist([])
+        filters["stoplists"] = [*filters.get("stoplists", []), STOPLIST_FILE]
+    else:
+        current = filters.get("variants", "")
+        if current == VARIANTS_FILE:
+            return
+        if current and not folder.path(VARIANTS_FILE).exists():
+            from textanalyse.options import read_variants
+
+            folder.write_variants(sorted(read_variants(folder.root / current).items()))
+        elif not folder.path(VARIANTS_FILE).exists():
+            folder.write_variants([])
+        filters["variants"] = VARIANTS_FILE
+    folder.write_raw(raw)
+
+
 async def exclude(request: Request) -> Response:
     form = await read_form(request)
     folder = request.app.state.workspace.folder
@@ -122,6 +159,7 @@ async def exclude(request: Request) -> Response:
     if category not in REASONS:
         raise UserError("Velg en grunn fra listen: generell, flertydig, lite informativ eller eget.")
     reason = one(form, "begrunnelse") or REASONS[category]
+    use_side_file(folder, "stoplists")
     entries = [entry for entry in folder.stoplist() if entry["word"] != word]
     entries.append({"word": word, "category": category, "reason": reason[:200]})
     folder.write_stoplist(entries)
@@ -142,6 +180,7 @@ async def merge(request: Request) -> Response:
     variant, target = _word(one(form, "ord")), _word(one(form, "til"))
     if variant == target:
         raise UserError("Velg et annet ord å slå sammen med.")
+    use_side_file(folder, "variants")
     pairs = dict(folder.variants())
     target = pairs.get(target, target)          # no chains: a variant of a variant goes to the main word
     if target == variant:
@@ -181,6 +220,7 @@ def routes() -> list[Route]:
         Route("/ord", words_page),
         Route("/ord/tabell", words_part),
         Route("/ord/kwic", kwic_part),
+        Route("/ord/forslag", suggestions_part),
         Route("/ord/utelat", exclude, methods=["POST"]),
         Route("/ord/ta-med", include_again, methods=["POST"]),
         Route("/ord/slaa-sammen", merge, methods=["POST"]),

@@ -123,3 +123,21 @@ async def figure(request: Request) -> Response:
     if not re.fullmatch(r"[0-9a-f]{24}\.png", name) or not path.is_file():
         raise UserError("Figuren finnes ikke lenger; last siden på nytt.")
     return FileResponse(path, media_type="image/png")
+
+
+def offload(handler):
+    """Run a page handler in a worker thread, so analysis never blocks the server's event loop.
+
+    The request body is read first (on the event loop); the handler then runs on its own loop
+    in Starlette's thread pool, where ``await request.body()`` returns the body already read.
+    """
+    import asyncio
+    import functools
+
+    from starlette.concurrency import run_in_threadpool
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        await request.body()
+        return await run_in_threadpool(lambda: asyncio.run(handler(request)))
+    return wrapped

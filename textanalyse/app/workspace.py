@@ -52,7 +52,8 @@ class Workspace:
     def __init__(self, folder: ProjectFolder, *, cache_dir: str | None):
         self.folder = folder
         self.cache_dir = cache_dir
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()            # computations (one at a time: two cores, large tables)
+        self.config_lock = threading.Lock()
         self.job: Job | None = None
         self._config_key = None
         self._config = None
@@ -68,7 +69,7 @@ class Workspace:
             raise UserError("Prosjektet har ingen analyse.toml ennå; lag et nytt prosjekt først.")
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
-        with self.lock:
+        with self.config_lock:
             if key != self._config_key:
                 self._config = load_config(path)
                 self._config_key = key
@@ -169,7 +170,7 @@ class Workspace:
     # ------------------------------------------------------------ background work
     def start(self, title: str, work) -> Job:
         """Run ``work(job)`` in a background thread unless a job is already running."""
-        with self.lock:
+        with self.config_lock:
             if self.job is not None and not self.job.done:
                 return self.job
             job = Job(title)
