@@ -181,7 +181,7 @@ def main() -> None:
             text_columns, group = ["fungerer_bra", "fungerer_darlig", "forslag"], args.group_col or "aldersgruppe"
         else:
             (folder / "data").mkdir()
-            os.symlink(Path(args.data).resolve(), folder / "data" / Path(args.data).name)
+            shutil.copyfile(args.data, folder / "data" / Path(args.data).name)   # temporary folder, deleted below
             text_columns, group = args.text_col or ["text"], args.group_col or "category"
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache")}
         server = subprocess.Popen([sys.executable, "-m", "textanalyse", "app", str(folder), "--port", "0",

@@ -50,6 +50,18 @@ def session(tmp_path_factory):
         yield client, csrf, folder, cache
 
 
+def ready(client, url: str):
+    """GET ``url``; while the app shows its progress page, wait for the job and ask again."""
+    deadline = time.monotonic() + 900
+    while True:
+        page = client.get(url)
+        if "Siden oppdateres" not in page.text:
+            return page
+        while client.get("/jobb?neste=/").status_code != 204:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+
+
 def words_in_table(html: str) -> list[str]:
     return re.findall(r'data-ord="([^"]+)"', html)
 
@@ -95,7 +107,7 @@ def test_kwic_and_merge(session):
 
 def test_coding_decision_and_codebook_validation(session):
     client, csrf, folder, _ = session
-    page = client.get("/temaer?sporsmal=fungerer_darlig&tema=Ventetid og tilgjengelighet")
+    page = ready(client, "/temaer?sporsmal=fungerer_darlig&tema=Ventetid og tilgjengelighet")
     assert page.status_code == 200
     import html
     import json
@@ -114,6 +126,22 @@ def test_coding_decision_and_codebook_validation(session):
                                                             "monstre": "bo**lig"})
     assert "not allowed" in bad.text or "ikke" in bad.text
     assert "Nytt" not in (folder / "kodebok.yaml").read_text(encoding="utf-8")
+
+
+def test_other_pages_answer(session):
+    client, csrf, folder, _ = session
+    compare = ready(client, "/sammenlign?kolonne=aldersgruppe&a=18-23&b=67%2B")
+    assert compare.status_code == 200 and 'id="nokkelord"' in compare.text
+    added = client.post("/sammenlign/legg-til?kolonne=aldersgruppe&a=18-23&b=67%2B", headers=HTMX,
+                        data={"csrf": csrf, "navn": "Unge mot eldre"})
+    assert "med i rapporten" in added.text
+    assert '{ column = "aldersgruppe", target = "18-23", reference = "67+", name = "Unge mot eldre" }' in (
+        folder / "analyse.toml").read_text(encoding="utf-8")
+    topics = ready(client, "/emner")
+    assert topics.status_code == 200 and "Emne 1:" in topics.text
+    quotes = ready(client, "/sitater")
+    assert quotes.status_code == 200 and 'class="sitattekst"' in quotes.text
+    assert ready(client, "/hjelp").status_code == 200
 
 
 def test_run_reproduces_the_exported_tables(session, tmp_path):

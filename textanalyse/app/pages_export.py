@@ -8,13 +8,25 @@ from starlette.routing import Route
 
 from textanalyse.app.folder import RESULTS_FOLDER
 from textanalyse.app.security import safe_path
-from textanalyse.app.web import error_page, progress_page, redirect, render
+from textanalyse.app.web import error_page, one, progress_page, read_form, redirect, render
 from textanalyse.errors import UserError
 
 DOWNLOADABLE = (".html", ".xlsx", ".csv", ".json", ".png", ".svg", ".txt", ".docx", ".qdpx", ".toml", ".yaml")
 LABELS = {"rapport.html": "Rapport (HTML)", "tabeller.xlsx": "Arbeidsbok (Excel)", "manifest.json": "Manifest (versjoner og sjekksummer)",
           "rapport.docx": "Rapport (Word)", "prosjekt.qdpx": "REFI-QDA-prosjekt (NVivo, MAXQDA, ATLAS.ti)",
           "sitater.txt": "Godtatte sitater (tekst)"}
+
+
+# Outputs other parts of textanalyse add to `run` as `[output]` switches; offered once main has them.
+OPTIONAL_OUTPUTS = {"docx": "Word-rapport (rapport.docx)",
+                    "qdpx": "REFI-QDA-prosjekt for NVivo, MAXQDA og ATLAS.ti (.qdpx)"}
+
+
+def optional_outputs(config: dict) -> list[dict]:
+    from textanalyse.config import DEFAULTS
+
+    return [{"key": key, "label": label, "on": bool(config["output"].get(key))}
+            for key, label in OPTIONAL_OUTPUTS.items() if isinstance(DEFAULTS["output"].get(key), bool)]
 
 
 def export_files(folder) -> list[dict]:
@@ -45,7 +57,19 @@ async def export_page(request: Request) -> Response:
         return progress_page(request, job, next_url="/eksport")
     last_error = job.error if job is not None and job.done and job.title.startswith("Eksporterer") else ""
     return render(request, "export.html", files=export_files(workspace.folder), error=last_error,
-                  config_path=workspace.folder.config_path)
+                  config_path=workspace.folder.config_path, outputs=optional_outputs(workspace.config()))
+
+
+async def choose_outputs(request: Request) -> Response:
+    """Switch Word/REFI-QDA output on or off in analyse.toml, so ``run`` writes the same files."""
+    workspace = request.app.state.workspace
+    form = await read_form(request)
+    raw = workspace.folder.read_raw()
+    section = raw.setdefault("output", {})
+    for output in optional_outputs(workspace.config()):
+        section[output["key"]] = one(form, output["key"]) == "ja"
+    workspace.folder.write_raw(raw)
+    return redirect(request, "/eksport")
 
 
 async def start_export(request: Request) -> Response:
@@ -76,5 +100,6 @@ def routes() -> list[Route]:
     return [
         Route("/eksport", export_page),
         Route("/eksport/start", start_export, methods=["POST"]),
+        Route("/eksport/valg", choose_outputs, methods=["POST"]),
         Route("/eksport/fil", download),
     ]

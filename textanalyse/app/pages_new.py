@@ -205,13 +205,15 @@ async def create(request: Request) -> Response:
             shutil.copyfile(source, target)
         source = target
     title = one(form, "tittel") or source.stem
+    labels = {column: one(form, f"etikett:{column}") for column in text_columns if one(form, f"etikett:{column}")}
     raw = {
         "title": title,
         "output": {"dir": RESULTS_FOLDER},
         "filters": {"stoplists": [STOPLIST_FILE], "variants": VARIANTS_FILE},
         "themes": {"codebook": CODEBOOK_FILE},
         "material": [{"name": title, "survey": source.relative_to(folder.root).as_posix(),
-                      "text_columns": text_columns, "id_column": id_column, "group_by": groups}],
+                      "text_columns": text_columns, "id_column": id_column, "group_by": groups,
+                      **({"question_labels": labels} if labels else {})}],
     }
     if not folder.path(STOPLIST_FILE).exists():
         folder.write_stoplist([])

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from textanalyse.app.folder import CODEBOOK_FILE
-from textanalyse.app.pages_words import _choices, ensure_loaded
+from textanalyse.app.pages_words import _choices, ensure_coded
 from textanalyse.app.web import figure_url, one, read_form, render
 from textanalyse.errors import UserError
 
@@ -94,7 +94,7 @@ def _key(row) -> tuple:
 
 
 async def themes_page(request: Request) -> Response:
-    waiting = ensure_loaded(request)
+    waiting = ensure_coded(request)
     if waiting is not None:
         return waiting
     return render(request, "themes.html", **themes_context(request))

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from textanalyse.app.pages_words import _choices, ensure_loaded
+from textanalyse.app.pages_words import _choices, ensure_coded, ensure_computed, ensure_loaded
 from textanalyse.app.web import figure_url, one, progress_page, read_form, render
 from textanalyse.errors import UserError
 
@@ -73,7 +73,7 @@ def _plot_keyness(table, path, *, labels):
 
 
 async def compare_page(request: Request) -> Response:
-    waiting = ensure_loaded(request)
+    waiting = ensure_coded(request)
     if waiting is not None:
         return waiting
     return render(request, "compare.html", **compare_context(request))
@@ -153,7 +153,7 @@ def quotes_table(workspace, name) -> pd.DataFrame:
                                 coded=coded if coded is not None and len(coded) else None, themes=settings["themes"],
                                 per_item=settings["per_item"], min_words=settings["min_words"],
                                 max_words=settings["max_words"], group_column=groups[0] if groups else None)
-    return workspace.cached(("quotes", name, workspace.stamp(workspace.codebook_path() or "")), compute)
+    return workspace.cached(quotes_key(workspace, name), compute)
 
 
 def _quote_key(row) -> tuple:
@@ -178,8 +178,18 @@ def quotes_context(request: Request, *, message: str = "") -> dict:
             "message": message}
 
 
+def quotes_key(workspace, name) -> tuple:
+    return ("quotes", name, workspace.stamp(workspace.codebook_path() or ""))
+
+
 async def quotes_page(request: Request) -> Response:
-    waiting = ensure_loaded(request)
+    waiting = ensure_coded(request)
+    if waiting is not None:
+        return waiting
+    workspace = request.app.state.workspace
+    name = _choices(request)["name"]
+    waiting = ensure_computed(request, quotes_key(workspace, name), "Finner og avidentifiserer sitater",
+                              lambda: quotes_table(workspace, name))
     if waiting is not None:
         return waiting
     return render(request, "quotes.html", **quotes_context(request))

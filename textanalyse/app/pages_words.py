@@ -28,6 +28,30 @@ def ensure_loaded(request: Request):
     return progress_page(request, job, next_url=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
 
 
+def ensure_computed(request: Request, key: tuple, title: str, work):
+    """``None`` when ``key`` is computed; otherwise start ``work()`` in the background and show progress."""
+    workspace = request.app.state.workspace
+    if workspace.has(key):
+        return None
+    job = workspace.start(title, lambda job: work())
+    if job.done and not job.error:
+        return None
+    return progress_page(request, job, next_url=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+
+
+def ensure_coded(request: Request):
+    """Annotation, then the codebook coding, each as a long step with progress."""
+    waiting = ensure_loaded(request)
+    if waiting is not None:
+        return waiting
+    workspace = request.app.state.workspace
+    if workspace.codebook_path() is None:
+        return None
+    name = request.query_params.get("materiale") or None
+    return ensure_computed(request, workspace.coding_key(name), "Koder svarene med kodeboka",
+                           lambda: workspace.coding(name))
+
+
 def _choices(request: Request) -> dict:
     """The material, question and group column chosen in the query (validated)."""
     workspace = request.app.state.workspace

@@ -152,6 +152,10 @@ class Workspace:
 
         return default_codebook_path() if setting == "default" else Path(setting)
 
+    def coding_key(self, name: str | None = None) -> tuple:
+        name = name or self.material_config()["name"]
+        return ("coding", name, self.stamp(self.codebook_path() or ""))
+
     def coding(self, name: str | None = None):
         from textanalyse.themes import code_segments, load_codebook
 
@@ -165,7 +169,7 @@ class Workspace:
             material = self.material(name)
             book = load_codebook(book_path)
             return book, code_segments(material.corpus, material.tokens, book)
-        return self.cached(("coding", name, self.stamp(path)), compute)
+        return self.cached(self.coding_key(name), compute)
 
     # ------------------------------------------------------------ background work
     def start(self, title: str, work) -> Job:
