@@ -159,8 +159,8 @@ def test_5_export_and_run_reproduces_tables(app):
     driver = app["driver"]
     driver.get(app["base"] + "/eksport")
     driver.find_element(By.ID, "eksporter").click()
-    wait(driver, 900).until(ec.presence_of_element_located((By.ID, "eksportfiler")))
-    assert "Rapport (HTML)" in driver.find_element(By.ID, "eksportfiler").text
+    wait(driver, 900).until(lambda d: "Rapport (HTML)" in text_of(d, "#eksportfiler"))
+    assert "Godtatte sitater" in text_of(driver, "#eksportfiler")
     exported = app["folder"] / "resultater" / "tabeller"
     again = app["root"] / "igjen"
     subprocess.run([sys.executable, "-m", "textanalyse", "run", str(app["folder"] / "analyse.toml"), "--out", str(again)],

@@ -108,7 +108,15 @@ async def suggestions_part(request: Request) -> Response:
     chosen = _choices(request)
     name = chosen["name"]
     suggestions = workspace.cached(("suggest", name, workspace.filter_stamp()), lambda: _suggest(workspace, name))
-    return render(request, "_suggestions.html", suggestions=suggestions.to_dict("records"), **chosen)
+    variants = workspace.cached(("variants", name, workspace.filter_stamp()), lambda: _variants(workspace, name))
+    return render(request, "_suggestions.html", suggestions=suggestions.to_dict("records"),
+                  variant_suggestions=variants.head(15).to_dict("records"), **chosen)
+
+
+def _variants(workspace, name) -> pd.DataFrame:
+    from textanalyse.filters import suggest_variants
+
+    return suggest_variants(workspace.filtered(name).kept)
 
 
 async def kwic_part(request: Request) -> Response:
