@@ -131,9 +131,10 @@ def interactions(driver, base, runs: int, questions, group: str) -> dict[str, li
         driver.get(base + page)
         wait_for(driver, lambda d, m=marker: js_text(d, m) and not js_text(d, "#jobb"))
     for run in range(runs):
-        question = questions[run % len(questions)]
-        add("bytt spørsmål", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "sporsmal")).select_by_value(question)))
-        settled_words()
+        question = questions[(run + 1) % len(questions)]
+        if len(questions) > 1:   # the select must change for the page to ask
+            add("bytt spørsmål", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "sporsmal")).select_by_value(question)))
+            settled_words()
         add("del etter gruppe", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value(group)))
         settled_words()
         add("fjern gruppedeling", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value("")))
