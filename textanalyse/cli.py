@@ -285,6 +285,8 @@ def freq(**params):
 @input_options
 @click.option("--word", "word", required=True, metavar="PATTERN", help="Word, lemma or pattern with * (e.g. bolig*).")
 @click.option("--window", default=5, show_default=True, type=int, help="Words of context on each side.")
+@click.option("--column", "columns", multiple=True, metavar="COL",
+              help="Metadata column each line carries (repeatable; default: none).")
 @click.option("--out", callback=table_path, help="Write to FILE.csv or FILE.xlsx.")
 @handle_errors
 def kwic(**params):
@@ -297,10 +299,10 @@ def kwic(**params):
     from textanalyse import api
 
     pattern = params.pop("word")
-    window, out = params.pop("window"), params.pop("out")
+    window, columns, out = params.pop("window"), params.pop("columns"), params.pop("out")
     inputs = build_inputs(params)
     with progress("Annoterer") as on_progress:
-        table = api.kwic(inputs, pattern, window=window, on_progress=on_progress)
+        table = api.kwic(inputs, pattern, window=window, columns=columns, on_progress=on_progress)
     emit(table[["doc_id", "question", "left", "keyword", "right"]] if not out else table, out,
          title=f"Konkordans: {pattern}", sheet_name="konkordans")
 
@@ -334,6 +336,8 @@ def suggest_exclusions(**params):
 @click.option("--group-by", help="Summarise per value of this metadata column.")
 @click.option("--out", callback=table_path, help="Write the summary to FILE.csv/.xlsx.")
 @click.option("--coded-out", metavar="FILE", callback=table_path, help="Also write every coded passage to FILE.csv/.xlsx.")
+@click.option("--column", "columns", multiple=True, metavar="COL",
+              help="Metadata column the coded passages carry (repeatable; default: the --group-by column).")
 @handle_errors
 def themes(**params):
     """Code answers and interview turns with a codebook of themes (deductive).
@@ -345,10 +349,12 @@ def themes(**params):
     """
     from textanalyse import api
 
-    codebook, group_by, out, coded_out = (params.pop(k) for k in ("codebook", "group_by", "out", "coded_out"))
+    codebook, group_by, out, coded_out, columns = (params.pop(k) for k in ("codebook", "group_by", "out", "coded_out",
+                                                                           "columns"))
     inputs = build_inputs(params)
     with progress("Annoterer") as on_progress:
-        coded, summary, _, warnings = api.themes(inputs, codebook=codebook, group_by=group_by, on_progress=on_progress)
+        coded, summary, _, warnings = api.themes(inputs, codebook=codebook, group_by=group_by,
+                                                 columns=columns or None, on_progress=on_progress)
     if coded_out:
         api.write_table(coded, coded_out, sheet_name="koding")
     if len(warnings):  # a table (theme, field, pattern, message): one line, not one per pattern
@@ -477,7 +483,7 @@ def anonymize(**params):
     Example:
         textanalyse anonymize brukerundersokelse.csv --text-col fungerer_bra --out maskert.csv --report maskert_rapport.csv
     """
-    from textanalyse.api import anonymize_files
+    from textanalyse.anonymize.files import anonymize_files
 
     summary = anonymize_files(
         params["inputs"], text_columns=params["text_columns"], out=params["out"], encoding=params["encoding"],

@@ -25,7 +25,7 @@ DEFAULTS = {
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
     "themes": {"codebook": "default"},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 3, "pos": []},
-    "compare": {"min_count": 5, "min_documents": 2},
+    "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
                "min_words": 8, "max_words": 60},
 }
@@ -107,16 +107,23 @@ def _check_type(value, default, key: str, path):
         ok = isinstance(value, bool)
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     elif isinstance(default, list):
         ok = isinstance(value, list)
     else:
         ok = isinstance(value, expected)
     if key == "topics.k":
-        ok = value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 30)
-        if not ok:
-            raise UserError(f"{path}: topics.k must be \"auto\" or a whole number from 2 to 30, got {value!r}")
+        from textanalyse.validation import topic_k
+
+        try:
+            topic_k(value, what="topics.k")
+        except UserError as error:
+            raise UserError(f"{path}: {error}") from None
+        return
     if not ok:
-        names = {bool: "true or false", int: "a whole number", list: "a list", str: "text", dict: "a table"}
+        names = {bool: "true or false", int: "a whole number", float: "a number", list: "a list", str: "text",
+                 dict: "a table"}
         raise UserError(f"{path}: {key} must be {names.get(expected, expected.__name__)}, got {value!r}")
     if isinstance(default, list) and key != "material.compare":
         wrong = [item for item in value if not isinstance(item, str)]
@@ -159,6 +166,9 @@ def _validate(raw: dict, path) -> dict:
     for (section, key), least in minimums.items():
         if config[section][key] < least:
             raise UserError(f"{path}: {section}.{key} must be at least {least}, got {config[section][key]}")
+    if not 0 < config["compare"]["alpha"] < 1:
+        raise UserError(f"{path}: compare.alpha must be a number between 0 and 1 (e.g. 0.05), "
+                        f"got {config['compare']['alpha']!r}")
     if config["quotes"]["max_words"] < config["quotes"]["min_words"]:
         raise UserError(f"{path}: quotes.max_words must be at least quotes.min_words")
     materials = raw.get("material")

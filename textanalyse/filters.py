@@ -162,6 +162,26 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
                         variants=variant_table)
 
 
+def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
+    """Only tokens of the given UPOS classes (all tokens when ``pos`` is empty).
+
+    An error when the pipeline tagged no word classes (the fast pipeline tags none).
+
+    Example:
+        >>> kept = pd.DataFrame({"word": ["bolig", "god"], "pos": ["NOUN", "ADJ"]})
+        >>> keep_word_classes(kept, ["noun"])["word"].tolist()
+        ['bolig']
+    """
+    if not pos:
+        return kept
+    wanted = {tag.upper() for tag in pos}
+    tags = kept["pos"].astype(str)
+    if (tags == "").all():
+        raise UserError("word classes (pos) need a pipeline that tags them; use --pipeline accurate "
+                        "or an installed nb_core_news_* package")
+    return kept[tags.isin(wanted).to_numpy()]
+
+
 def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:
     """One row per run of letters, as NVivo and a plain letter count see words.
 
