@@ -125,3 +125,29 @@ def test_from_config_names_the_material_when_there_are_several(tmp_path, survey)
     with pytest.raises(UserError, match="has 2 materials; name one with material= \\(a, b\\)"):
         Project.from_config(config)
     assert Project.from_config(config, material="b").corpus.questions == ["darlig"]
+
+
+def test_word_classes_on_large_material_with_auto_are_refused_before_annotation(survey, counted, monkeypatch):
+    """Issue 12, defect 7: ``auto`` picks the fast pipeline above the limit; say so before annotating."""
+    import textanalyse.nlp.pipelines as pipelines
+
+    monkeypatch.setattr(pipelines, "AUTO_TRAINED_WORD_LIMIT", 10)
+    project = Project.from_survey(survey, text_columns=["bra", "darlig"], id_column="id", pipeline="auto")
+    with pytest.raises(UserError, match="'auto' chose the fast pipeline, which tags none, because the material "
+                                        "has 36 words \\(over 10\\)"):
+        project.topics(pos=("NOUN",))
+    assert counted == []
+
+
+def test_a_run_with_word_classes_on_large_material_falls_back_with_a_note(survey, monkeypatch):
+    import textanalyse.nlp.pipelines as pipelines
+
+    monkeypatch.setattr(pipelines, "AUTO_TRAINED_WORD_LIMIT", 10)
+    project = Project.from_survey(survey, text_columns=["bra", "darlig"], id_column="id", pipeline="auto",
+                                  config={"topics": {"pos": ["NOUN"]}, "quotes": {"enabled": False}})
+    analysis = project.analysis()
+    assert analysis.pipeline == "fast"
+    assert analysis.notes[0] == ("Emnene bruker alle ordklasser, ikke bare NOUN: den raske pipelinen ble brukt "
+                                 "(36 ord), og den merker ikke ordklasser. Velg annotation.pipeline = \"accurate\" "
+                                 "for å begrense emnene til ordklasser.")
+    assert len(analysis.frequencies)

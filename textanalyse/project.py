@@ -203,10 +203,14 @@ class Project:
         def resolve():
             from textanalyse.nlp.pipelines import resolve_pipeline
 
-            texts = self.corpus.segments["text"].astype(str)  # counted as annotate() counts them
-            words = int(texts.str.count(" ").sum() + len(texts)) if self.inputs.pipeline == "auto" else 0
-            return resolve_pipeline(self.inputs.pipeline, n_words=words)
+            return resolve_pipeline(self.inputs.pipeline, n_words=self.word_estimate)
         return self._cached(("pipeline_choice",), resolve, depends_on_filters=False)
+
+    @property
+    def word_estimate(self) -> int:
+        """Words in the material as ``auto`` counts them to choose a pipeline (spaces + 1 per segment)."""
+        texts = self.corpus.segments["text"].astype(str)
+        return int(texts.str.count(" ").sum() + len(texts))
 
     @property
     def tags_word_classes(self) -> bool:
@@ -418,7 +422,7 @@ class Project:
         validation.topic_k(k, what="--k")
         validation.whole_number(seed, what="--seed", minimum=None)
         if pos and not self.tags_word_classes:
-            raise validation.no_word_classes(self.inputs.pipeline)
+            raise validation.no_word_classes(self.inputs.pipeline, words=self.word_estimate)
 
         def compute():
             from textanalyse.filters import keep_word_classes
@@ -535,9 +539,11 @@ class Project:
         pos = tuple(config["topics"]["pos"])
         if config["topics"]["enabled"] and pos and not self.tags_word_classes:
             # Known before annotating (the pipeline is chosen by the material's size): fall back.
-            notes.append(f"Emnene bruker alle ordklasser, ikke bare {', '.join(pos)}: materialet er så stort "
-                         "at den raske pipelinen ble brukt, og den merker ikke ordklasser (velg "
-                         "annotation.pipeline = \"accurate\" for å begrense emnene til ordklasser).")
+            from textanalyse.report.labels import norwegian_number
+
+            notes.append(f"Emnene bruker alle ordklasser, ikke bare {', '.join(pos)}: den raske pipelinen ble "
+                         f"brukt ({norwegian_number(self.word_estimate, 0)} ord), og den merker ikke ordklasser. "
+                         "Velg annotation.pipeline = \"accurate\" for å begrense emnene til ordklasser.")
             pos = ()
         tokens = self.tokens
         step(1)

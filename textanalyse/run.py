@@ -9,13 +9,12 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import pandas as pd
-
 from textanalyse import __version__
 from textanalyse.analysis import MaterialAnalysis, RunResult
 from textanalyse.atomic import atomic_directory, check_replaceable
 from textanalyse.config import load_config
 from textanalyse.project import Project
+from textanalyse.tables import write_csv_tables
 from textanalyse.wordlists import file_sha256
 
 DEPENDENCIES = ("spacy", "simplemma", "pandas", "numpy", "scipy", "scikit-learn", "matplotlib", "wordcloud",
@@ -73,43 +72,6 @@ def analyse_material(project: Project, *, on_progress=None) -> MaterialAnalysis:
     return project.analysis(on_progress=on_progress)
 
 
-def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
-    """Every table as UTF-8 CSV with the documented English column names (for scripts)."""
-    from textanalyse.report.html import slug
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-
-    def save(table: pd.DataFrame, name: str) -> None:
-        if table is None or not isinstance(table, pd.DataFrame):
-            return
-        path = folder / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
-        written.append(f"tabeller/{path.name}")
-
-    for material in result.materials:
-        prefix = slug(material.name)
-        save(material.overview, f"{prefix}_oversikt")
-        save(material.groups, f"{prefix}_grupper")
-        save(material.filter_report, f"{prefix}_filtre")
-        save(material.frequencies, f"{prefix}_ordfrekvenser")
-        for column, table in material.frequencies_by_group.items():
-            save(table, f"{prefix}_ordfrekvenser_etter_{slug(column)}")
-        save(material.kwic, f"{prefix}_konkordans")
-        save(material.theme_coded, f"{prefix}_tema_koding")
-        save(material.theme_summary, f"{prefix}_tema")
-        for column, table in material.theme_summary_by_group.items():
-            save(table, f"{prefix}_tema_etter_{slug(column)}")
-        save(material.theme_cooccurrence, f"{prefix}_tema_samforekomst")
-        save(material.topics, f"{prefix}_emner")
-        save(material.topic_assignments, f"{prefix}_emner_tilordning")
-        for number, comparison in enumerate(material.comparisons, start=1):
-            save(comparison.keyness, f"{prefix}_sammenligning_{number}_ord")
-            save(comparison.themes, f"{prefix}_sammenligning_{number}_tema")
-        save(material.quotes, f"{prefix}_sitater")
-    return written
-
-
 def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
     """Versions, pipeline, effective config, SHA-256 of inputs, lists and codebook, timings."""
     def package_version(name):
@@ -129,6 +91,8 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
     for material in materials:
         for stoplist in material.stoplists:
             word_lists[stoplist.name] = {"path": stoplist.path, "sha256": stoplist.sha256}
+    variants = config["filters"]["variants"]  # folding variants changes the counts, so its content is recorded
+    variants_info = {"path": variants, "sha256": file_sha256(variants)} if variants else None
     codebook = config["themes"]["codebook"]
     codebook_info = None
     if codebook:
@@ -146,6 +110,7 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
         "config": config,
         "input_files_sha256": inputs,
         "word_lists": word_lists,
+        "variants": variants_info,
         "codebook": codebook_info,
         "timings_seconds": dict(timings),
         "notes": {m.name: list(m.notes) for m in materials if m.notes},

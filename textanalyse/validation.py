@@ -109,14 +109,21 @@ def require_themes(themes, names) -> None:
         raise UserError(f"theme '{unknown[0]}' is not in the codebook; themes are: {', '.join(names)}")
 
 
-def no_word_classes(requested: str) -> UserError:
+def no_word_classes(requested: str, *, words: int = 0) -> UserError:
     """The error for word classes (``pos``) asked of the fast pipeline, which tags none.
+
+    ``words``: the material's size, when ``auto`` chose the fast pipeline because of it.
 
     Example:
         >>> print(no_word_classes("fast"))
         word classes (pos) need a pipeline that tags them, and the fast pipeline tags none; use --pipeline accurate (in a config: annotation.pipeline = "accurate") or leave out pos
     """
-    why = ("'auto' chose the fast pipeline for this large material (over 300,000 words), and it tags none"
-           if requested == "auto" else "the fast pipeline tags none")
+    from textanalyse.nlp.pipelines import AUTO_TRAINED_WORD_LIMIT
+
+    if requested == "auto" and words > AUTO_TRAINED_WORD_LIMIT:
+        why = (f"'auto' chose the fast pipeline, which tags none, because the material has {words:,} words "
+               f"(over {AUTO_TRAINED_WORD_LIMIT:,})")
+    else:
+        why = "the fast pipeline tags none"
     return UserError(f"word classes (pos) need a pipeline that tags them, and {why}; use --pipeline accurate "
                      "(in a config: annotation.pipeline = \"accurate\") or leave out pos")

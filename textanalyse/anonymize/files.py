@@ -77,7 +77,7 @@ def anonymize_files(inputs, *, text_columns=(), out, encoding=None, sep=None, sh
 
 
 def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_originals, pipeline) -> str:
-    from textanalyse.anonymize import mask_text
+    from textanalyse.anonymize.transcripts import mask_transcript
     from textanalyse.api import write_table
     from textanalyse.atomic import atomic_directory
     from textanalyse.io.transcripts import (DEFAULT_SPEAKER_LABELS, read_transcript_text, speaker_pattern,
@@ -94,12 +94,9 @@ def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_or
             cut = match.start("rest") if match else 0
             prefixes.append(line[:cut])
             contents.append(line[cut:])
-        joined = "\n".join(contents)
-        found = pipeline_entities([joined], pipeline=pipeline)
-        result = mask_text(joined, numbered=numbered, entities=found[0] if found else None)
+        found = pipeline_entities(["\n".join(contents)], pipeline=pipeline)
+        result = mask_transcript(contents, numbered=numbered, entities=found[0] if found else None)
         masked_lines = result.text.split("\n")
-        if len(masked_lines) != len(lines):  # a mask crossed a line break: mask line by line instead
-            masked_lines = [mask_text(content, numbered=numbered).text for content in contents]
         outputs[path] = [prefix + content for prefix, content in zip(prefixes, masked_lines)]
         counts: dict[str, list[str]] = {}
         for span in result.spans:

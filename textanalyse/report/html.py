@@ -368,8 +368,12 @@ def _overview_section(material, ids) -> str:
     documents = len(corpus.documents)
     if material.kind == "transcripts":
         informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
+        if getattr(material, "keep_interviewer", False):
+            turns, counted = "replikker", "Både informantenes og intervjuerens replikker er talt"
+        else:
+            turns, counted = "informantreplikker", "Bare informantenes replikker er talt"
         parts.append(f"<p>{esc(documents)} transkripsjoner med {esc(informants)} informanter og "
-                     f"{esc(len(corpus.segments))} informantreplikker. Bare informantenes replikker er talt; "
+                     f"{esc(len(corpus.segments))} {turns}. {counted}; "
                      "tidsstempler og transkribentens merknader er fjernet.</p>")
     else:
         respondents = set(corpus.documents["respondent"].astype(str))
@@ -497,11 +501,11 @@ def _theme_section(material, index, plan, figures, ids, codebook_name) -> str:
             extra = [c for c in rows.columns if c not in columns and c not in front and c != "question"]
             parts.append(table_html(rows, columns=front + extra + columns))
     if _has(material.theme_cooccurrence):
-        from textanalyse.report.workbook import _cooccurrence_table
+        from textanalyse.tables import flat, table_spec
 
         parts.append("<h4>Samforekomst av temaer</h4><p>Antall dokumenter som er kodet med begge temaene; "
                      "diagonalen er antall dokumenter med temaet.</p>")
-        parts.append(table_html(_cooccurrence_table(material.theme_cooccurrence)))
+        parts.append(table_html(flat(material.theme_cooccurrence, table_spec("theme_cooccurrence"))))
     parts.append("</section>")
     return "".join(parts)
 

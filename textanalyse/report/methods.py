@@ -13,7 +13,8 @@ Settings read (all optional; missing keys fall back to the documented defaults):
 - ``topics.k`` (int or ``"auto"``), ``topics.k_range`` (two ints, default 3–10),
   ``topics.n_reruns`` (default 5);
 - ``compare.alpha`` (default 0.05);
-- ``input.keep_interviewer`` / ``keep_interviewer`` (bool, transcripts only).
+Read from the material (``MaterialAnalysis``): ``keep_interviewer`` (whether the
+interviewer's turns were counted) and ``topic_result.k_scores`` (the k actually tried).
 
 Example:
     >>> text = methods_paragraph(material, settings=result.config)      # doctest: +SKIP
@@ -181,10 +182,16 @@ def _transcript_sentences(material) -> list[str]:
         f"Hver informants transkripsjon regnes som ett dokument; tekstene ble delt i "
         f"{_plural(turns, 'replikk', 'replikker')}, som er enhetene for koding og sitater."
     )
-    sentences.append(
-        "Bare informantenes replikker ble talt; intervjuerens spørsmål, tidsstempler og transkribentens "
-        "merknader (som [latter] eller [pause]) ble fjernet før analysen."
-    )
+    if getattr(material, "keep_interviewer", False):
+        sentences.append(
+            "Både informantenes og intervjuerens replikker ble talt; tidsstempler og transkribentens "
+            "merknader (som [latter] eller [pause]) ble fjernet før analysen."
+        )
+    else:
+        sentences.append(
+            "Bare informantenes replikker ble talt; intervjuerens spørsmål, tidsstempler og transkribentens "
+            "merknader (som [latter] eller [pause]) ble fjernet før analysen."
+        )
     return sentences
 
 
@@ -313,6 +320,13 @@ def _topic_sentences(material, settings: dict) -> list[str]:
     reruns = _get(settings, "topics", "n_reruns", default=5)
     if str(requested) == "auto":
         low, high = _get(settings, "topics", "k_range", default=(3, 10))
+        tried = getattr(getattr(material, "topic_result", None), "k_scores", None)
+        if isinstance(tried, pd.DataFrame) and len(tried):   # the range actually tried (capped by the material)
+            low, high = int(tried["k"].min()), int(tried["k"].max())
+    if str(requested) == "auto" and low == high:
+        sentences.append(f"Antall emner ble satt til k = {k}, det eneste antallet materialet ga rom for "
+                         "(høyst ett emne per fem tekster).")
+    elif str(requested) == "auto":
         sentences.append(
             f"Antall emner (k = {k}) ble valgt automatisk som den k mellom {low} og {high} som ga de mest "
             "stabile emnene når modellen ble tilpasset på nytt på tilfeldige utvalg av 80 % av tekstene."
