@@ -462,32 +462,32 @@ def quotes(**params):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--text-col", "text_columns", multiple=True, metavar="COL", help="Text column to mask (repeatable).")
+@input_options
 @click.option("--out", required=True, help="Output: FILE.csv/.xlsx for tables, a folder for transcripts.")
-@click.option("--encoding", help="CSV/TXT encoding (default: UTF-8, then cp1252).")
-@click.option("--sep", help="CSV separator (default: sniffed).")
-@click.option("--sheet", help="Excel sheet name or number.")
 @click.option("--numbered", is_flag=True, help="Same person/place, same number: [NAVN-1], [NAVN-2].")
 @click.option("--report", "report_path", metavar="FILE", callback=table_path, help="Write what was masked (type and count per row) to FILE.csv.")
 @click.option("--include-originals", is_flag=True, help="Put the original words in the report (keep it safe!).")
-@click.option("--pipeline", default="auto", show_default=True,
-              help="Names from a trained pipeline as well as the rules: auto, accurate, a spaCy package, or rules.")
 @handle_errors
 def anonymize(**params):
     """De-identify text columns (or transcripts): names, places, phone numbers, ids, addresses, dates.
 
     Writes the same rows in the same order with the text columns masked; the input is not changed.
+    Takes the same input flags as every command: --text-col names the columns to mask, --id-col
+    adds each row's id to the report, --speaker adds turn labels that stay unmasked, and
+    --pipeline adds a trained pipeline's names to the rules (rules: the rules only). Everything
+    in a text column or turn is masked, so --meta, --nonanswer and --keep-interviewer change nothing.
 
     \b
     Example:
-        textanalyse anonymize brukerundersokelse.csv --text-col fungerer_bra --out maskert.csv --report maskert_rapport.csv
+        textanalyse anonymize brukerundersokelse.csv --text-col fungerer_bra --id-col respondent_id \\
+            --out maskert.csv --report maskert_rapport.csv
     """
     from textanalyse.anonymize.files import anonymize_files
 
     summary = anonymize_files(
-        params["inputs"], text_columns=params["text_columns"], out=params["out"], encoding=params["encoding"],
-        sep=params["sep"], sheet=params["sheet"], numbered=params["numbered"], report=params["report_path"],
+        params["inputs"], text_columns=params["text_columns"], out=params["out"], id_column=params["id_column"],
+        encoding=params["encoding"], sep=params["sep"], sheet=params["sheet"], speaker_labels=params["speaker_labels"],
+        language=params["language"], numbered=params["numbered"], report=params["report_path"],
         include_originals=params["include_originals"], pipeline=params["pipeline"])
     click.echo(summary, err=True)
 
