@@ -475,12 +475,13 @@ class Project:
                                 name=spec.get("name") or None) for spec in self.comparison_specs]
 
     def quotes(self, *, words=_UNSET, themes=_UNSET, per_item=_UNSET, min_words=_UNSET, max_words=_UNSET,
-               group_by=_UNSET) -> pd.DataFrame:
+               group_by=_UNSET, positions: bool = False) -> pd.DataFrame:
         """De-identified quote candidates for words and codebook themes (see :mod:`textanalyse.quotes`).
 
         ``themes`` left out: the config's ``quotes.themes``, and when that is empty every coded
         theme (as ``run`` does); ``themes=()``: no themes. ``group_by``: the metadata column
-        named in the citation (default: the first group column).
+        named in the citation (default: the first group column). ``positions``: add ``segment,
+        start, end`` (where each quote stands; the REFI-QDA export uses them).
         """
         from textanalyse.quotes import quote_candidates
 
@@ -502,10 +503,11 @@ class Project:
             validation.require_themes(themes, self._require_codebook().theme_names)
         if themes or (every_theme and self.codebook is not None):
             coded = self.coding().coded
-        key = ("quotes", words, themes, per_item, min_words, max_words, group_by)
+        key = ("quotes", words, themes, per_item, min_words, max_words, group_by, positions)
         return self._cached(key, lambda: self.stamp(quote_candidates(
             self.corpus, self.tokens, words=words, coded=coded, themes=themes, per_item=per_item,
-            min_words=min_words, max_words=max_words, group_column=group_by)), depends_on_filters=False)
+            min_words=min_words, max_words=max_words, group_column=group_by, positions=positions)),
+            depends_on_filters=False)
 
     def exclusion_suggestions(self, *, top: int = 40) -> pd.DataFrame:
         """Candidate words for the ambiguity and low-information lists (see :mod:`textanalyse.exclusions`)."""
@@ -579,7 +581,11 @@ class Project:
         analysis.comparisons = self.comparisons()
         step(1)
         if config["quotes"]["enabled"]:
-            analysis.quotes = self.quotes()
+            from textanalyse.quotes import POSITION_COLUMNS
+
+            quotes = self.quotes(positions=True)
+            analysis.quotes = quotes.drop(columns=POSITION_COLUMNS)
+            analysis.quote_positions = quotes[POSITION_COLUMNS].reset_index(drop=True)
         step(1)
         return analysis
 

@@ -57,6 +57,10 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     with atomic_directory(target, overwrite=overwrite) as folder:
         files = list(write_report(result, folder))
         files += write_csv_tables(result, folder / "tabeller")
+        if config["output"]["qdpx"]:
+            from textanalyse.qdpx.export import export_results
+
+            files.append(export_results(result, folder, now=now))
         result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
         (folder / "manifest.json").write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                               + "\n", encoding="utf-8")
