@@ -8,7 +8,7 @@ from textanalyse.anonymize.files import anonymize_files
 TRANSCRIPT = "I: Hvem hjalp deg?\nIP: Jeg snakket med Kari\nIP: Hansen kom, og Solvang-senteret ringte Kari.\n"
 
 
-def fake_pipeline(texts, *, pipeline="auto"):
+def fake_pipeline(texts, *, pipeline="auto", language="auto"):
     """A pipeline that finds a name across the line break and an organisation the rules miss."""
     spans = []
     for text in texts:
