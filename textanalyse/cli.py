@@ -12,6 +12,7 @@ import click
 
 from textanalyse import __version__
 from textanalyse.errors import UserError
+from textanalyse.options import LANGUAGES, UNITS
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -42,7 +43,7 @@ def input_options(command):
                      help="Extra answer to treat as a non-answer."),
         click.option("--pipeline", default="auto", show_default=True,
                      help="auto, fast, accurate, an installed spaCy package, or a pipeline folder."),
-        click.option("--language", default="auto", show_default=True, type=click.Choice(["auto", "nb", "nn"])),
+        click.option("--language", default="auto", show_default=True, type=click.Choice(LANGUAGES)),
         click.option("--cache-dir", default=None, help="Annotation cache folder (default: ~/.cache/textanalyse)."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the annotation cache."),
     ]
@@ -53,7 +54,7 @@ def input_options(command):
 
 def filter_options(command):
     options = [
-        click.option("--unit", default="lemma", show_default=True, type=click.Choice(["lemma", "exact"]),
+        click.option("--unit", default="lemma", show_default=True, type=click.Choice(UNITS),
                      help="Count lemmas (forms grouped) or exact lowercased forms (as NVivo)."),
         click.option("--min-length", default=4, show_default=True, type=int, help="Minimum word length."),
         click.option("--stoplist", "stoplists", multiple=True, metavar="FILE", help="Add a stop list (repeatable)."),

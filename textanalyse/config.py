@@ -12,8 +12,10 @@ import tomllib
 from pathlib import Path
 
 from textanalyse.errors import UserError
+from textanalyse.filters import DEFAULT_LISTS as SHIPPED_LISTS
+from textanalyse.options import LANGUAGES, UNITS
 
-DEFAULT_LISTS = ["generelle", "flertydige", "lite_informative", "fyllord_transkripsjon"]
+DEFAULT_LISTS = list(SHIPPED_LISTS)  # the shipped stop lists, in the order they are applied
 
 # The defaults of every section; a config only needs what differs.
 DEFAULTS = {
@@ -36,8 +38,8 @@ MATERIAL_DEFAULTS = {
 }
 COMPARISON_KEYS = {"column": "", "target": "", "reference": "", "name": ""}
 CHOICES = {
-    ("annotation", "language"): ("auto", "nb", "nn"),
-    ("filters", "unit"): ("lemma", "exact"),
+    ("annotation", "language"): LANGUAGES,
+    ("filters", "unit"): UNITS,
 }
 # Settings that hold file paths: resolved against the config file's folder.
 PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir"),
@@ -223,13 +225,12 @@ def _resolve_paths(config: dict, base: Path) -> None:
     def resolve(value: str) -> str:
         return str((base / value).resolve()) if value else value
 
-    config["output"]["dir"] = resolve(config["output"]["dir"])
-    config["output"]["qdpx_codings"] = resolve(config["output"]["qdpx_codings"])
-    config["filters"]["stoplists"] = [resolve(p) for p in config["filters"]["stoplists"]]
-    config["filters"]["variants"] = resolve(config["filters"]["variants"])
-    if config["themes"]["codebook"] not in ("", "default"):
-        config["themes"]["codebook"] = resolve(config["themes"]["codebook"])
+    for section, key in PATH_KEYS:
+        value = config[section][key]
+        if (section, key) == ("themes", "codebook") and value == "default":
+            continue  # the shipped codebook, not a file next to the config
+        config[section][key] = [resolve(p) for p in value] if isinstance(value, list) else resolve(value)
     for material in config["material"]:
-        material["survey"] = resolve(material["survey"])
-        material["transcripts"] = [resolve(p) for p in material["transcripts"]]
-        material["meta"] = resolve(material["meta"])
+        for key in MATERIAL_PATH_KEYS:
+            value = material[key]
+            material[key] = [resolve(p) for p in value] if isinstance(value, list) else resolve(value)

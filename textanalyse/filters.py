@@ -20,10 +20,10 @@ import pandas as pd
 
 from textanalyse.corpus import column_codes
 from textanalyse.errors import UserError
+from textanalyse.options import UNITS
 from textanalyse.resources import stopwords_dir
 from textanalyse.wordlists import file_sha256, read_word_list
 
-UNITS = ("lemma", "exact")
 # The default lists, in the order they are applied, with the reason stated in reports.
 DEFAULT_LISTS = {
     "generelle": "svært generelle ord (funksjonsord som jeg, om, det)",

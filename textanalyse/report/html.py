@@ -158,10 +158,8 @@ def figure_plan(result) -> list[FigureSpec]:
 
 
 def _plan_comparison(add, index, stem, number, comparison, alpha) -> None:
-    try:
-        from textanalyse.compare import plot_keyness, plot_theme_shares
-    except ImportError:  # the comparison module is optional
-        return
+    from textanalyse.compare import plot_keyness, plot_theme_shares
+
     keyness = comparison.keyness
     if _has(keyness) and {"word", "g2", "log_ratio", "p_adjusted"} <= set(keyness.columns):
         labels = None
@@ -303,13 +301,7 @@ def _question_text(material, question) -> str:
 
 
 def _run_date(result) -> str:
-    manifest = result.manifest or {}
-    value = None
-    for key in ("started", "started_at", "start", "created", "created_at", "timestamp", "run_at", "date",
-                "finished", "finished_at"):
-        if manifest.get(key):
-            value = manifest[key]
-            break
+    value = (result.manifest or {}).get("started")   # written by run.build_manifest
     if value is None:
         value = _dt.datetime.now().astimezone()
     if isinstance(value, str):
@@ -325,16 +317,9 @@ def _run_date(result) -> str:
 
 
 def _version(result) -> str:
-    manifest = result.manifest or {}
-    versions = manifest.get("versions")
-    if isinstance(versions, dict) and versions.get("textanalyse"):
-        return str(versions["textanalyse"])
-    for key in ("textanalyse_version", "version", "toolkit_version"):
-        if manifest.get(key):
-            return str(manifest[key])
     from textanalyse import __version__
 
-    return __version__
+    return str((result.manifest or {}).get("version") or __version__)
 
 
 def _pipelines(result) -> str:
