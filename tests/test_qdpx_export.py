@@ -8,6 +8,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from conftest import survey_corpus
 from lxml import etree
 
 from textanalyse.corpus import Corpus
@@ -40,14 +41,7 @@ LABELS = {"fungerer_bra": "Hva fungerer bra?", "fungerer_darlig": "Hva fungerer 
 
 
 def survey() -> Corpus:
-    records = []
-    for question, texts in ANSWERS.items():
-        for number, text in enumerate(texts, start=1):
-            record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
-                      "source": "svar.csv", "text": text}
-            record.update({column: values[number - 1] for column, values in METADATA.items()})
-            records.append(record)
-    return Corpus.from_documents(records, metadata_columns=tuple(METADATA), sources=("svar.csv",))
+    return survey_corpus(ANSWERS, **METADATA)
 
 
 @pytest.fixture(scope="module")

@@ -175,32 +175,24 @@ def codes_to_codebook(codes: list[Code], *, name: str = "", skip=()) -> tuple[di
             return
         label = unique(code.name, parent)
         description, patterns, exclude, flagged = split_description(code.description)
+        body: dict = {"description": description} if description else {}
         if code.codable:
-            body: dict = {}
-            if description:
-                body["description"] = description
             if not patterns:
                 patterns, flagged = suggest_patterns(code.name), True
             body["patterns"] = patterns
             if exclude:
                 body["exclude"] = exclude
-            if code.color:
-                body["color"] = code.color.lower()
-            if parent:
-                body["parent"] = parent
+        if code.color:
+            body["color"] = code.color.lower()
+        if parent:
+            body["parent"] = parent
+        if not code.codable:
+            categories[label] = body
+        else:
             if flagged:
                 body["review"] = True
                 review.append(label)
             themes[label] = body
-        else:
-            body = {}
-            if description:
-                body["description"] = description
-            if code.color:
-                body["color"] = code.color.lower()
-            if parent:
-                body["parent"] = parent
-            categories[label] = body
         for child in code.children:
             visit(child, label)
 
