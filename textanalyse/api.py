@@ -12,7 +12,25 @@ import pandas as pd
 from textanalyse.atomic import atomic_path
 from textanalyse.errors import UserError
 from textanalyse.options import FilterOptions, InputOptions
+from textanalyse.filters import keep_word_classes  # noqa: F401  (the app imports it from here)
 from textanalyse.project import Project
+
+
+def load_material(inputs: InputOptions, *, on_progress=None) -> Project:
+    """A :class:`Project` for ``inputs`` with its corpus read and annotated (``.corpus``, ``.tokens``).
+
+    Kept for callers written before the Project; new code uses ``Project`` directly.
+    """
+    project = Project(inputs, on_progress=on_progress)
+    project.tokens
+    return project
+
+
+def filter_material(material: Project, filters: FilterOptions):
+    """The ``FilterResult`` of ``filters`` on a loaded material (its annotation is shared, never redone)."""
+    import dataclasses
+
+    return material.with_filters(**dataclasses.asdict(filters)).filtered
 
 
 def freq(inputs: InputOptions, filters: FilterOptions, *, group_by=None, top=None, on_progress=None):

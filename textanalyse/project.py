@@ -27,7 +27,7 @@ from textanalyse.analysis import Comparison, MaterialAnalysis, group_table, lang
 from textanalyse.errors import UserError
 from textanalyse.options import FilterOptions, InputOptions
 
-__all__ = ["Project"]
+__all__ = ["Project", "filter_options"]
 
 _UNSET = object()
 
@@ -121,12 +121,7 @@ class Project:
             keep_interviewer=material["keep_interviewer"], extra_nonanswers=tuple(material["nonanswers"]),
             pipeline=config["annotation"]["pipeline"], language=config["annotation"]["language"], cache_dir=cache_dir,
         )
-        settings = config["filters"]
-        filters = FilterOptions(
-            unit=settings["unit"], min_length=settings["min_length"], default_lists=tuple(settings["default_lists"]),
-            stoplists=tuple(settings["stoplists"]), exclude_words=tuple(settings["exclude_words"]),
-            keep_words=tuple(settings["keep_words"]), variants=settings["variants"] or None)
-        return cls(inputs, filters=filters, config=config, name=material["name"], group_by=material["group_by"],
+        return cls(inputs, filters=filter_options(config), config=config, name=material["name"], group_by=material["group_by"],
                    question_labels=material["question_labels"], comparisons=material["compare"],
                    on_progress=on_progress)
 
@@ -588,6 +583,15 @@ class Project:
             analysis.quote_positions = quotes[POSITION_COLUMNS].reset_index(drop=True)
         step(1)
         return analysis
+
+
+def filter_options(config: dict) -> FilterOptions:
+    """The :class:`FilterOptions` of an effective config's ``[filters]`` section."""
+    settings = config["filters"]
+    return FilterOptions(
+        unit=settings["unit"], min_length=settings["min_length"], default_lists=tuple(settings["default_lists"]),
+        stoplists=tuple(settings["stoplists"]), exclude_words=tuple(settings["exclude_words"]),
+        keep_words=tuple(settings["keep_words"]), variants=settings["variants"] or None)
 
 
 def _frozen(value):

@@ -13,7 +13,8 @@ from textanalyse import __version__
 from textanalyse.analysis import MaterialAnalysis, RunResult
 from textanalyse.atomic import atomic_directory, check_replaceable
 from textanalyse.config import load_config
-from textanalyse.project import Project
+from textanalyse.options import FilterOptions, InputOptions
+from textanalyse.project import Project, filter_options
 from textanalyse.tables import write_csv_tables
 from textanalyse.wordlists import file_sha256
 
@@ -69,6 +70,16 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     result.out_dir = str(target)
     result.files = files
     return result
+
+
+def material_inputs(material: dict, config: dict, *, cache_dir) -> InputOptions:
+    """The input options of one ``[[material]]`` (see :meth:`Project.from_settings`)."""
+    return Project.from_settings(config, material, cache_dir=cache_dir).inputs
+
+
+def material_filters(config: dict) -> FilterOptions:
+    """The filter options of a config (see :func:`textanalyse.project.filter_options`)."""
+    return filter_options(config)
 
 
 def analyse_material(project: Project, *, on_progress=None) -> MaterialAnalysis:
