@@ -249,22 +249,36 @@ def level_trends(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_levels(material, *, bins: dict[str, str], closed_items=(), source: str = "", what: str = "bins"):
-    """A :class:`~textanalyse.api.Material` whose closed items hold their levels (bins, SPSS labels).
-
-    ``source`` is the survey file, read again for its SPSS value labels when it is a ``.sav``.
-    Returns ``(material, {item: ordered levels})`` for every column in ``closed_items`` and ``bins``.
+    """A :class:`~textanalyse.api.Material` whose closed items hold their levels (see :func:`corpus_with_levels`).
 
     Example:
         >>> material, levels = with_levels(material, bins={"tilfredshet": "1-2=lav,4-5=høy"})  # doctest: +SKIP
-        >>> levels                                                                           # doctest: +SKIP
+    """
+    import dataclasses
+
+    corpus, levels = corpus_with_levels(material.corpus, bins=bins, closed_items=closed_items, source=source,
+                                        what=what)
+    if corpus is material.corpus:
+        return material, levels
+    return dataclasses.replace(material, corpus=corpus), levels
+
+
+def corpus_with_levels(corpus, *, bins: dict[str, str], closed_items=(), source: str = "", what: str = "bins"):
+    """A corpus whose closed items and binned columns hold their levels (bins, SPSS labels).
+
+    ``source`` is the survey file, read again for its SPSS value labels when it is a ``.sav``.
+    Returns ``(corpus, {item: ordered levels})`` for every column in ``closed_items`` and ``bins``.
+
+    Example:
+        >>> corpus, levels = corpus_with_levels(corpus, bins={"tilfredshet": "1-2=lav,4-5=høy"})  # doctest: +SKIP
+        >>> levels                                                                               # doctest: +SKIP
         {'tilfredshet': ['lav', 'høy']}
     """
     import dataclasses
 
-    corpus = material.corpus
-    for item in list(closed_items):
+    for item in [*closed_items, *bins]:
         if item not in corpus.metadata_columns:
-            raise UserError(f"{what}: closed item '{item}' not found; metadata columns are: "
+            raise UserError(f"{what}: column '{item}' not found; metadata columns are: "
                             + (", ".join(corpus.metadata_columns) or "(none)"))
     labels = value_labels(source) if source else {}
     documents = bin_documents(corpus.documents, bins, labels=labels, what=what) if bins else corpus.documents
@@ -273,9 +287,8 @@ def with_levels(material, *, bins: dict[str, str], closed_items=(), source: str 
         spec = parse_bins(bins[item], option=f"{what} for {item}") if item in bins else None
         levels[item] = level_order(documents[item], labels=labels.get(item), bins=spec)
     if documents is corpus.documents:
-        return material, levels
-    corpus = dataclasses.replace(corpus, documents=documents)
-    return dataclasses.replace(material, corpus=corpus), levels
+        return corpus, levels
+    return dataclasses.replace(corpus, documents=documents), levels
 
 
 def closed_analysis(coded: pd.DataFrame, documents: pd.DataFrame, levels: dict[str, list[str]], *, themes=None):
