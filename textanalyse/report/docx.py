@@ -368,10 +368,11 @@ def _themes(report: WordReport, material, index: int, plan: dict, figures: dict,
                          header_labels=INTERVAL_LABELS,
                          caption=f"Temaer etter {column}" + (f": {label}" if label else ""))
     if _has(material.theme_cooccurrence):
-        from textanalyse.report.workbook import _cooccurrence_table
+        from textanalyse.tables import flat, table_spec
 
         report.text("Antall dokumenter som er kodet med begge temaene; diagonalen er antall dokumenter med temaet.")
-        report.table(_cooccurrence_table(material.theme_cooccurrence), caption="Samforekomst av temaer")
+        report.table(flat(material.theme_cooccurrence, table_spec("theme_cooccurrence")),
+                     caption="Samforekomst av temaer")
 
 
 def _comparisons(report: WordReport, material, index: int, plan: dict, figures: dict, alpha: float) -> None:
