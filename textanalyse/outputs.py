@@ -139,6 +139,9 @@ def check_results_folder(path, *, overwrite: bool = False, inputs=(), offer_over
     names ``--overwrite`` only where it would work (``offer_overwrite``: the command has it).
     """
     target = _resolved(path)
+    cwd = Path.cwd().resolve()
+    if cwd == target or target in cwd.parents:
+        raise UserError(f"{target}: is (or contains) the current folder; choose a new folder for --out")
     held = input_inside(target, inputs)
     if held:
         raise UserError(f"{target}: holds the input {held}; the output folder must be a new folder "
@@ -146,9 +149,6 @@ def check_results_folder(path, *, overwrite: bool = False, inputs=(), offer_over
     if target.exists() or target.is_symlink():
         if target.is_symlink() or not target.is_dir():
             raise UserError(f"{target}: exists and is not a folder; choose another --out")
-        cwd = Path.cwd().resolve()
-        if cwd == target or target in cwd.parents:
-            raise UserError(f"{target}: is (or contains) the current folder; choose a new folder for --out")
         if not offer_overwrite:
             raise UserError(f"{target}: output folder already exists; choose a new folder for --out")
         reason = not_an_earlier_result(target)
