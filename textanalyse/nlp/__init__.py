@@ -57,6 +57,8 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
     if isinstance(pipeline, str):
         n_words = sum(text.count(" ") + 1 for text in texts) if pipeline == "auto" else 0
         pipeline = resolve_pipeline(pipeline, n_words=n_words)
+    if cache.prepare(cache_dir) is None:  # a folder that is not the user's own is refused before the work
+        cache_dir = None
     key = cache.cache_key(pipeline.identity, texts, langs)
     table = cache.load_cached(cache_dir, key)
     if table is None:

@@ -1,0 +1,191 @@
+"""The annotation cache: data only (no pickle), private modes, damaged files rebuilt, cache info/clear."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import textanalyse.nlp as nlp
+from textanalyse.cli import main
+from textanalyse.errors import UserError
+from textanalyse.nlp import annotate, cache
+from tests.conftest import survey_corpus
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def the_entry(cache_dir):
+    entries = list((cache_dir / "annotations").glob("*.npz"))
+    assert len(entries) == 1
+    return entries[0]
+
+
+def no_annotation(monkeypatch):
+    monkeypatch.setattr(nlp, "_annotate_fast", lambda *a, **k: pytest.fail("annotated again despite cache"))
+
+
+class Planted:
+    """An object whose unpickling would leave a marker file: proof that nothing is executed."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_entry_is_plain_arrays_and_json_without_pickle(tmp_path):
+    annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=tmp_path)
+    with np.load(the_entry(tmp_path), allow_pickle=False) as archive:
+        header = json.loads(archive["header"].tobytes().decode())
+        assert header["rows"] == 3
+        assert header["categories"]["form"] == ["Lang", "ventetid", "."]
+        assert archive["position"].tolist() == [0, 1, 2]
+        assert all(archive[name].dtype != object for name in archive.files)
+    with zipfile.ZipFile(the_entry(tmp_path)) as archive:
+        assert all(name.endswith(".npy") for name in archive.namelist())
+
+
+def test_files_are_0600_and_folders_0700(tmp_path):
+    root = tmp_path / "cache"
+    annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=root)
+    assert mode(root) == 0o700
+    assert mode(root / "annotations") == 0o700
+    assert mode(the_entry(root)) == 0o600
+
+
+def test_existing_loose_cache_folders_are_tightened(tmp_path):
+    root = tmp_path / "cache"
+    (root / "annotations").mkdir(parents=True)
+    os.chmod(root, 0o755)
+    os.chmod(root / "annotations", 0o777)
+    annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=root)
+    assert (mode(root), mode(root / "annotations")) == (0o700, 0o700)
+
+
+def test_cache_folder_of_another_user_is_refused_before_annotation(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    root.mkdir()
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(root).st_uid + 1)
+    no_annotation(monkeypatch)
+    with pytest.raises(UserError, match="cache folder belongs to another user; choose your own with --cache-dir"):
+        annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=root)
+
+
+def test_linked_annotations_folder_is_refused(tmp_path):
+    root = tmp_path / "cache"
+    root.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (root / "annotations").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(UserError, match="annotations: the annotation cache folder is a link or not a folder"):
+        annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=root)
+
+
+def test_planted_pickle_is_never_executed_and_is_rebuilt(tmp_path):
+    corpus = survey_corpus({"q": ["Lang ventetid."]})
+    annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    entry = the_entry(tmp_path)
+    marker = tmp_path / "executed"
+    with open(entry, "wb") as handle:  # a valid archive whose header is a pickled object array
+        np.savez(handle, header=np.array([Planted(marker)], dtype=object))
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
+    assert not marker.exists()
+    with np.load(entry, allow_pickle=False) as archive:  # replaced by a good entry
+        assert json.loads(archive["header"].tobytes())["rows"] == 3
+
+
+def test_old_pickle_files_are_never_read(tmp_path, monkeypatch):
+    corpus = survey_corpus({"q": ["Lang ventetid."]})
+    annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    entry = the_entry(tmp_path)
+    marker = tmp_path / "executed"
+    import pickle
+
+    entry.with_suffix(".pkl").write_bytes(pickle.dumps(Planted(marker)))
+    entry.unlink()
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("damage", ["other key", "codes out of range", "short column", "truncated"])
+def test_inconsistent_entries_are_rebuilt(tmp_path, damage):
+    corpus = survey_corpus({"q": ["Lang ventetid."]})
+    annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    entry = the_entry(tmp_path)
+    with np.load(entry, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    header = json.loads(arrays["header"].tobytes())
+    if damage == "other key":
+        header["key"] = "0" * 64
+    elif damage == "codes out of range":
+        arrays["form.codes"] = arrays["form.codes"] + 5
+    elif damage == "short column":
+        arrays["start"] = arrays["start"][:1]
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    with open(entry, "wb") as handle:
+        np.savez(handle, **arrays)
+    if damage == "truncated":
+        entry.write_bytes(entry.read_bytes()[:200])
+    calls = []
+    real = nlp._annotate_fast
+    nlp._annotate_fast = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
+    finally:
+        nlp._annotate_fast = real
+    assert calls == [1]
+
+
+def test_entry_of_another_user_is_a_miss(tmp_path, monkeypatch):
+    corpus = survey_corpus({"q": ["Lang ventetid."]})
+    annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    key = the_entry(tmp_path).stem
+    assert cache.load_cached(tmp_path, key) is not None
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(tmp_path).st_uid + 1)
+    assert cache.load_cached(tmp_path, key) is None
+
+
+def test_cache_info_and_clear_on_the_command_line(tmp_path):
+    root = tmp_path / "cache"
+    annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=root)
+    annotate(survey_corpus({"q": ["Kort ventetid hos fastlegen."]}), pipeline="fast", cache_dir=root)
+    (root / "annotations" / "gammel.pkl").write_bytes(b"old")
+    (root / "annotations" / "notat.txt").write_text("not the cache's")
+    size = sum(path.stat().st_size for path in (root / "annotations").glob("*.npz")) + 3
+
+    result = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"folder: {root}", "entries: 2", f"size: {size / 1024:.1f} KiB",
+        "old-format files: 1 (never read; 'textanalyse cache clear' removes them)"]
+    assert "ventetid" not in result.output.lower()
+
+    result = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"removed 3 cache files from {root}\n"
+    assert sorted(path.name for path in (root / "annotations").iterdir()) == ["notat.txt"]
+    result = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(root)])
+    assert result.output.splitlines()[1:] == ["entries: 0", "size: 0 B"]
+
+
+def test_cache_info_defaults_to_the_user_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    result = CliRunner().invoke(main, ["cache", "info"])
+    assert result.output.splitlines()[0] == f"folder: {tmp_path / 'textanalyse'}"
+    assert not (tmp_path / "textanalyse").exists()  # info creates nothing
+
+
+def test_unwritable_cache_entry_is_skipped_not_fatal(tmp_path):
+    corpus = survey_corpus({"q": ["Lang ventetid."]})
+    key = cache.cache_key(nlp.resolve_pipeline("fast").identity, ["Lang ventetid."], ["nb"])
+    cache.cache_file(tmp_path, key).mkdir(parents=True)  # a folder in the way of the entry
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
+    assert cache.cache_file(tmp_path, key).is_dir()
