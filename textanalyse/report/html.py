@@ -159,7 +159,7 @@ def figure_plan(result) -> list[FigureSpec]:
 
 def _plan_comparison(add, index, stem, number, comparison, alpha) -> None:
     try:
-        from textanalyse.compare import plot_keyness, plot_theme_shares
+        from textanalyse.report.figures import plot_keyness, plot_theme_shares
     except ImportError:  # the comparison module is optional
         return
     keyness = comparison.keyness
