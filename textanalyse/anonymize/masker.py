@@ -43,68 +43,17 @@ _PRIORITY = {kind: rank for rank, kind in enumerate(STRUCTURED_PRIORITY + ("ORG"
 # A pipeline's entity label ranks after the structured identifiers but before any rule guess.
 _ENTITY_RANK = len(STRUCTURED_PRIORITY) - 0.5
 
-# Context cues. Lowercase words before a name: "heter ola", "kona mi kari", "sykepleier per".
-STRONG_NAME_CUES = frozenset(
-    "heter het hette heiter heitte heita kalt kalla kalles kaltes kallast navnet namnet navn namn".split()
-)
-RELATION_AND_TITLE_WORDS = frozenset(
-    """
-    sønn sønnen son sonen datter datteren dattera dotter dottera barn barnet gutten guten jenta
-    kone kona konen mann mannen ektemann ektemannen ektefelle ektefellen samboer samboeren
-    sambuar sambuaren kjæreste kjæresten partner partneren eks eksen bror broren broder søster
-    søstera søsteren syster systera mor moren mora far faren mamma mammaen pappa pappaen onkel
-    onkelen tante tanta tanten bestemor bestefar farmor farfar mormor morfar svoger svigerinne
-    svigermor svigerfar nevø niese fetter fetteren kusine kusina stefar stemor venn vennen
-    venninne venninna venninnen kompis kompisen nabo naboen kollega kollegaen sjef sjefen
-    sykepleier sykepleieren sjukepleiar sjukepleiaren lege legen fastlege fastlegen doktor dr
-    psykolog psykologen psykiater psykiateren ruskonsulent ruskonsulenten konsulent konsulenten
-    saksbehandler saksbehandleren sakshandsamar veileder veilederen rettleiar kontaktperson
-    kontaktpersonen primærkontakt primærkontakten miljøarbeider miljøarbeideren miljøterapeut
-    miljøterapeuten terapeut terapeuten behandler behandleren sosionom sosionomen vernepleier
-    vernepleieren koordinator koordinatoren erfaringskonsulent erfaringskonsulenten likeperson
-    prest presten advokat advokaten dommer dommeren betjent betjenten lærer læreren rektor
-    leder lederen fysioterapeut tannlege jordmor helsesøster helsesykepleier fru herr hr frk
-    """.split()
-)
-POSSESSIVES = frozenset("min mi mitt mine vår vårt våre din di ditt dine hans hennes deres dens".split())
-# Lowercase words after which a capitalised word is a place rather than a person.
-PLACE_PREPOSITIONS = frozenset(
-    """
-    i på fra til ved mot gjennom utenfor nær rundt langs via innenfor ovenfor nedenfor
-    bortenfor nord sør øst vest nordvest nordaust nordøst sørvest sørøst søraust frå
-    """.split()
-)
-PLACE_FOLLOWERS = frozenset(
-    "kommune kommunes kommunen by byen sentrum stasjon fylke fylkeskommune bydel".split()
-)
-# A sentence-initial name that is also a word ("Per", "Bo", "Sol") is masked when one of these
-# follows: names are subjects, and these are the verbs and words that follow subjects.
-SUBJECT_FOLLOWERS = frozenset(
-    """
-    sa sier seier sei har hadde er var ble blei blir vart kom kommer kjem hjalp hjelper hjelpte
-    ringte ringer fikk får fekk gikk går gjekk skal skulle vil ville kan kunne må måtte jobber
-    jobbet jobbar jobba bor bodde budde mente mener meiner synes syntes synest tok tar ga gav
-    gir spurte spør fortalte forteller tenkte tenker tror trodde snakket snakker snakka sendte
-    sender møtte møter mistet døde hentet henter satt sitter står sto stod lå ligger fulgte
-    følger lovet prøvde prøver forsto forstod forstår ordnet ordner fant husker visste vet
-    likte liker elsker hater skrev skriver svarte svarer ordna gjorde gjør kjørte kjører
-    viste viser hørte hører tilbød tilbyr på hos fra
-    """.split()
-)
-# A dot after these does not end a sentence, so the next word is not sentence-initial.
-ABBREVIATIONS = frozenset(
-    """
-    f.eks eks bl.a ca dvs mm osv jf kl nr tlf ev evt ifm mht pga st dr ang vedr ref adm
-    avd inkl ekskl iflg mrk obs pr prof hr fr frk sml forts
-    """.split()
-)
-NAME_PARTICLES = frozenset("van von de der den la le di da du bin ibn al el".split())
-ORG_WORD_ENDINGS = (
-    "partiet", "banken", "forbundet", "foreningen", "forening", "laget", "klubben", "kompani",
-    "kompaniet", "gruppen", "konsernet", "avisen", "avisa", "posten", "bladet", "tidende",
-    "stiftelsen", "stiftinga", "kirken", "kyrkja", "menigheten", "senteret",
-)
-COMPANY_SUFFIXES = frozenset({"AS", "ASA", "SA", "ANS", "DA", "BA", "KS", "NUF"})
+# Context cues: word lists in data/, each file saying what it holds and how it is used here.
+STRONG_NAME_CUES = frozenset(lexicon.read_list("name_cues.txt"))  # "heter ola"
+RELATION_AND_TITLE_WORDS = frozenset(lexicon.read_list("relation_and_title_words.txt"))  # "kona mi kari"
+POSSESSIVES = frozenset(lexicon.read_list("possessives.txt"))
+PLACE_PREPOSITIONS = frozenset(lexicon.read_list("place_prepositions.txt"))  # "bor på Hamar": a place
+PLACE_FOLLOWERS = frozenset(lexicon.read_list("place_followers.txt"))  # "Hamar kommune"
+SUBJECT_FOLLOWERS = frozenset(lexicon.read_list("subject_followers.txt"))  # "Per ringte": a name
+ABBREVIATIONS = frozenset(lexicon.read_list("abbreviations.txt"))  # a dot after these ends no sentence
+NAME_PARTICLES = frozenset(lexicon.read_list("name_particles.txt"))  # "van", "von", "bin"
+ORG_WORD_ENDINGS = lexicon.read_list("organisation_endings.txt")  # "Arbeiderpartiet"
+COMPANY_SUFFIXES = frozenset(lexicon.read_list("company_suffixes.txt"))  # "… AS"
 _OPENING_PUNCTUATION = " \t\r\u00a0«\"'“‘„(–—-*•[>"
 _SENTENCE_END = ".!?:…"
 _NUMBERING = re.compile(r"[.!?:…]?\s+(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+")
