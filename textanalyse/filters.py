@@ -121,9 +121,15 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     alive = tokens["is_word"].to_numpy(dtype=bool).copy()
     rows = []
 
+    # Look the (short) lists up in the (long) vocabularies, not the other way round.
+    unit_code_of = {word: code for code, word in enumerate(unit_words.tolist())}
+    lower_code_of = {word: code for code, word in enumerate(lower_words.tolist())}
+
     def listed(words: frozenset) -> np.ndarray:
-        by_unit = np.fromiter((word in words for word in unit_words), dtype=bool, count=len(unit_words))
-        by_lower = np.fromiter((word in words for word in lower_words), dtype=bool, count=len(lower_words))
+        by_unit = np.zeros(len(unit_words), dtype=bool)
+        by_unit[[unit_code_of[word] for word in words if word in unit_code_of]] = True
+        by_lower = np.zeros(len(lower_words), dtype=bool)
+        by_lower[[lower_code_of[word] for word in words if word in lower_code_of]] = True
         return by_unit[unit_codes] | by_lower[lower_codes]
 
     def record(name: str, reason: str, removed: np.ndarray, *, list_words: bool = True) -> None:

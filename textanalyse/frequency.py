@@ -64,8 +64,7 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     document_counts = np.bincount(doc_pairs // len(doc_names), minlength=len(unique_keys))
     n_lowers = max(len(lowers), 1)
     form_pairs, form_counts = np.unique(key_codes.astype(np.int64) * n_lowers + lower_codes, return_counts=True)
-    lower_rank = np.empty(len(lowers), dtype=np.int64)
-    lower_rank[np.argsort(lowers, kind="stable")] = np.arange(len(lowers))
+    lower_rank = _alphabetical_rank(lowers)
     similar = _similar_labels(form_pairs // n_lowers, lowers[form_pairs % n_lowers], form_counts, len(unique_keys),
                               form_rank=lower_rank[form_pairs % n_lowers])
     block_codes = unique_keys // n_words
@@ -77,7 +76,7 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     table["documents"] = document_counts.astype(np.int64)
     table["similar_words"] = similar
     table["length"] = table["word"].str.len().astype("int64")
-    table = _order_blocks(table, keys, corpus)
+    table = _order_blocks(table, keys, corpus, word_rank=_alphabetical_rank(words)[unique_keys % n_words])
     if top is not None:
         table = table.groupby(keys, sort=False, group_keys=False).head(top)
     return table[keys + FREQUENCY_COLUMNS].reset_index(drop=True)
@@ -96,6 +95,14 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
+def _alphabetical_rank(values: np.ndarray) -> np.ndarray:
+    """Each string's position in sorted order (Python's sort: about twice numpy's on objects)."""
+    strings = values.tolist()
+    rank = np.empty(len(strings), dtype=np.int64)
+    rank[sorted(range(len(strings)), key=strings.__getitem__)] = np.arange(len(strings))
+    return rank
+
+
 def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n: int, *,
                     form_rank: np.ndarray) -> list[str]:
     """``"form (n), form (n)"`` per owner row, most frequent form first, ties alphabetical.
@@ -103,15 +110,21 @@ def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n
     ``form_rank`` is each form's position in alphabetical order.
     """
     order = np.lexsort((form_rank, -counts, owners))
-    labels = [[] for _ in range(n)]
-    for owner, form, count in zip(owners[order].tolist(), forms[order].tolist(), counts[order].tolist()):
-        labels[owner].append(f"{form} ({count})")
-    return [", ".join(parts) for parts in labels]
+    owners = owners[order]
+    parts = [f"{form} ({count})" for form, count in zip(forms[order].tolist(), counts[order].tolist())]
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1]))) if len(owners) else np.zeros(0, int)
+    ends = np.append(starts[1:], len(owners))
+    labels = [""] * n
+    for owner, start, end in zip(owners[starts].tolist(), starts.tolist(), ends.tolist()):
+        labels[owner] = ", ".join(parts[start:end])
+    return labels
 
 
-def _order_blocks(table: pd.DataFrame, keys: list[str], corpus: Corpus) -> pd.DataFrame:
+def _order_blocks(table: pd.DataFrame, keys: list[str], corpus: Corpus, *, word_rank: np.ndarray) -> pd.DataFrame:
+    """Questions in corpus order, then group values, then count descending, then word."""
     question_order = {question: index for index, question in enumerate(corpus.questions)}
-    table = table.assign(_question=table["question"].map(question_order))
-    sort_keys = ["_question"] + keys[1:] + ["count", "word"]
-    ascending = [True] * len(keys) + [False, True]
-    return table.sort_values(sort_keys, ascending=ascending, kind="stable").drop(columns="_question")
+    sort_keys = [word_rank, -table["count"].to_numpy()]
+    for key in reversed(keys[1:]):
+        sort_keys.append(pd.factorize(table[key], sort=True)[0])
+    sort_keys.append(table["question"].map(question_order).to_numpy())
+    return table.iloc[np.lexsort(sort_keys)]
