@@ -287,8 +287,17 @@ def keyness(
             than two groups, or a group without words.
 
     Example:
-        >>> table = keyness(tokens, result.kept, corpus.documents,       # doctest: +SKIP
-        ...                 group_column="gruppe", target="eldre")
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.filters import apply_filters
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Hjemmesykepleien er flink.", "Appen virker.",
+        ...                                       "Appen er grei."]}, gruppe=["eldre", "unge", "unge"])
+        >>> tokens = annotate(corpus, pipeline="fast")
+        >>> kept = apply_filters(tokens, unit="lemma").kept
+        >>> table = keyness(tokens, kept, corpus.documents, group_column="gruppe", target="unge",
+        ...                 min_count=1, min_documents=1)
+        >>> table[["word", "count_target", "count_reference"]].values.tolist()
+        [['flink', 0, 1], ['hjemmesykepleie', 0, 1], ['grei', 1, 0], ['virke', 1, 0]]
     """
     tokens = _frame(tokens, "tokens", "tokens")
     kept = _frame(kept, "kept", "kept")
@@ -400,7 +409,15 @@ def theme_comparison(
         Benjamini–Hochberg across the themes of one comparison.
 
     Example:
-        >>> theme_comparison(coded, corpus.documents, group_column="gruppe")  # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> from textanalyse.themes import code_segments
+        >>> corpus = Corpus.from_answers({"bra": ["Fikk bolig.", "God oppfølging.", "Bolig og oppfølging."]},
+        ...                              gruppe=["unge", "eldre", "eldre"])
+        >>> coded = code_segments(corpus, annotate(corpus, pipeline="fast")).coded
+        >>> table = theme_comparison(coded, corpus.documents, group_column="gruppe", target="eldre")
+        >>> table[["theme", "coded_target", "total_target", "coded_reference", "total_reference"]].values.tolist()
+        [['Bolig', 1, 2, 1, 1], ['Oppfølging', 2, 2, 0, 1]]
     """
     coded = _frame(coded, "coded", "coded")
     documents = _frame(documents, "documents", "documents")

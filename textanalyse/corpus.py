@@ -75,6 +75,27 @@ class Corpus:
             sources=tuple(sources),
         )
 
+    @classmethod
+    def from_answers(cls, answers: dict, **metadata) -> "Corpus":
+        """A survey corpus from ``{question: [answer of respondent R1, R2, …]}`` and metadata lists.
+
+        For notebooks and examples: respondent ``R1`` gave the first answer to every question.
+
+        Example:
+            >>> corpus = Corpus.from_answers({"fungerer_bra": ["God oppfølging.", "Fikk bolig."]},
+            ...                              kjonn=["kvinne", "mann"])
+            >>> corpus.documents[["doc_id", "kjonn", "text"]].values.tolist()
+            [['R1:fungerer_bra', 'kvinne', 'God oppfølging.'], ['R2:fungerer_bra', 'mann', 'Fikk bolig.']]
+        """
+        records = []
+        for question, texts in answers.items():
+            for number, text in enumerate(texts, start=1):
+                record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
+                          "source": "-", "text": text}
+                record.update({column: values[number - 1] for column, values in metadata.items()})
+                records.append(record)
+        return cls.from_documents(records, metadata_columns=tuple(metadata))
+
     @property
     def questions(self) -> list[str]:
         """The questions in the order they first appear."""

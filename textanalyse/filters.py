@@ -98,8 +98,15 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     ``tatt`` in a list removes ``tatt`` in lemma mode too.
 
     Example:
-        >>> result = apply_filters(tokens, unit="lemma")          # doctest: +SKIP
-        >>> result.report[["filter", "tokens_removed"]]           # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> tokens = annotate(Corpus.from_answers({"bra": ["Fikk veldig god oppfølging av kontakten."]}),
+        ...                   pipeline="fast")
+        >>> result = apply_filters(tokens, unit="lemma")
+        >>> result.kept["word"].tolist()
+        ['oppfølging', 'kontakt']
+        >>> result.report[["filter", "tokens_removed"]].values.tolist()[:3]
+        [['ikke-ord', 1], ['minstelengde', 3], ['generelle', 0]]
     """
     if unit not in UNITS:
         raise UserError(f"unit '{unit}' is not supported; use {' or '.join(UNITS)}")
@@ -176,8 +183,11 @@ def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:
     one non-word row.
 
     Example:
-        >>> split_letter_runs(tokens)["lower"].tolist()     # doctest: +SKIP
-        ['oslo', 'området']
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> tokens = annotate(Corpus.from_answers({"bra": ["Oslo-området"]}), pipeline="fast")
+        >>> tokens["lower"].tolist(), split_letter_runs(tokens)["lower"].tolist()
+        (['oslo-området'], ['oslo', 'området'])
     """
     lower_codes, lower_words = column_codes(tokens["lower"])
     runs = [_LETTER_RUN.findall(word) or [word] for word in lower_words]
@@ -208,7 +218,12 @@ def suggest_variants(kept: pd.DataFrame, *, min_length: int = 6, min_ratio: floa
     Nothing is folded automatically.
 
     Example:
-        >>> suggest_variants(result.kept).head(1)      # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> answers = ["God oppfølging.", "Oppfølging hjelper.", "Dårlig oppfølgning."]
+        >>> kept = apply_filters(annotate(Corpus.from_answers({"bra": answers}), pipeline="fast")).kept
+        >>> suggest_variants(kept, min_ratio=2).values.tolist()
+        [['oppfølgning', 'oppfølging', 1, 2]]
     """
     counts = kept["word"].astype(object).value_counts()
     words = {word: int(count) for word, count in counts.items() if len(word) >= min_length}

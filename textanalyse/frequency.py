@@ -37,9 +37,13 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
         top: keep only the ``top`` most frequent words of each table.
 
     Example:
-        >>> table = frequency_table(result.kept, corpus, top=20)     # doctest: +SKIP
-        >>> table.loc[0, ["word", "count", "documents"]].tolist()    # doctest: +SKIP
-        ['oppfølging', 41, 35]
+        >>> from textanalyse.filters import apply_filters
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["God oppfølging.", "Oppfølgingen og boligen hjalp."]})
+        >>> kept = apply_filters(annotate(corpus, pipeline="fast"), unit="lemma").kept
+        >>> table = frequency_table(kept, corpus, top=2)
+        >>> table[["word", "count", "documents", "similar_words"]].values.tolist()
+        [['oppfølging', 2, 2, 'oppfølging (1), oppfølgingen (1)'], ['bolig', 1, 1, 'boligen (1)']]
     """
     if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
         raise UserError(f"--top must be a whole number of at least 1, got {top!r}")

@@ -83,7 +83,12 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
     near-duplicates and a second quote from the same respondent.
 
     Example:
-        >>> quote_candidates(corpus, tokens, words=["oppfølging"], per_item=2)   # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Jeg fikk god oppfølging av kontakten min."]})
+        >>> quotes = quote_candidates(corpus, annotate(corpus, pipeline="fast"), words=["oppfølging"], min_words=3)
+        >>> quotes.loc[0, ["theme_or_word", "citation"]].tolist()
+        ['oppfølging', '«Jeg fikk god oppfølging av kontakten min.» (respondent)']
     """
     if per_item < 1 or min_words < 1 or max_words < min_words:
         raise UserError("quotes: per_item and min_words must be at least 1, and max_words at least min_words")

@@ -126,8 +126,12 @@ def code_segments(corpus, tokens: pd.DataFrame, codebook=None) -> CodingResult:
         match nothing in this corpus.
 
     Example:
-        >>> result = code_segments(corpus, tokens, "min_kodebok.yaml")   # doctest: +SKIP
-        >>> result.coded.groupby("theme")["doc_id"].nunique()           # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Fikk bolig fra Boligkontoret.", "God oppfølging."]})
+        >>> result = code_segments(corpus, annotate(corpus, pipeline="fast"))
+        >>> result.coded[["doc_id", "theme", "matched"]].values.tolist()
+        [['R1:bra', 'Bolig', 'bolig'], ['R1:bra', 'Bolig', 'Boligkontoret'], ['R2:bra', 'Oppfølging', 'oppfølging']]
     """
     codebook = _as_codebook(codebook)
     needed = {"doc_id", "segment", "position", "start", "end", "lower", "lemma", "is_word", "form"}

@@ -35,7 +35,15 @@ def theme_summary(
         share), ``passages`` (coded segments: turns of a transcript, or answers).
 
     Example:
-        >>> theme_summary(result.coded, corpus.documents, group_column="kjønn")  # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> from textanalyse.themes import code_segments
+        >>> corpus = Corpus.from_answers({"bra": ["Fikk bolig.", "God oppfølging.", "Bolig og oppfølging."]},
+        ...                              kjonn=["kvinne", "mann", "mann"])
+        >>> coded = code_segments(corpus, annotate(corpus, pipeline="fast")).coded
+        >>> summary = theme_summary(coded, corpus.documents, group_column="kjonn")
+        >>> summary[["kjonn", "theme", "documents_coded", "documents_total"]].values.tolist()
+        [['kvinne', 'Bolig', 1, 1], ['kvinne', 'Oppfølging', 0, 1], ['mann', 'Bolig', 1, 2], ['mann', 'Oppfølging', 2, 2]]
     """
     from textanalyse.stats import wilson_interval
 
@@ -108,8 +116,12 @@ def cooccurrence(coded: pd.DataFrame, *, themes=None, unit: str = "document") ->
     ``themes`` (names or a :class:`Codebook`) fixes the rows and columns and their order.
 
     Example:
-        >>> cooccurrence(result.coded).loc["Bolig", "Økonomi"]   # doctest: +SKIP
-        4
+        >>> import pandas as pd
+        >>> coded = pd.DataFrame({"doc_id": ["R1", "R1", "R2"], "segment": [0, 0, 0],
+        ...                       "theme": ["Bolig", "Økonomi", "Bolig"]})
+        >>> matrix = cooccurrence(coded)
+        >>> int(matrix.loc["Bolig", "Økonomi"]), int(matrix.loc["Bolig", "Bolig"])
+        (1, 2)
     """
     if unit not in ("document", "segment"):
         raise UserError(f"cooccurrence: unit must be 'document' or 'segment', not '{unit}'")
