@@ -24,8 +24,14 @@ def atomic_path(path: str | os.PathLike, *, mode: int | None = None) -> Iterator
     usual ones (``0666`` less the umask). The file is never readable by others before the rename.
 
     Example:
-        >>> with atomic_path("ord.csv") as tmp:          # doctest: +SKIP
-        ...     table.to_csv(tmp, index=False)
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "ord.csv"
+        >>> with atomic_path(path) as tmp:
+        ...     _ = tmp.write_text("word,count\\noppfølging,2\\n", encoding="utf-8")
+        ...     path.exists()
+        False
+        >>> path.read_text(encoding="utf-8").splitlines()[1]
+        'oppfølging,2'
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)  # OSError here: callers decide (the cache skips, others report)

@@ -1,8 +1,10 @@
 """The run's outputs for people: ``rapport.html``, ``tabeller.xlsx`` and ``figurer/``.
 
-Example:
-    >>> write_report(result, "resultater")        # doctest: +SKIP
-    ['figurer/brukerundersokelse_fungerer_bra_ordsky.png', ..., 'rapport.html', 'tabeller.xlsx']
+They need a finished run (:class:`textanalyse.analysis.RunResult`); the doctest of
+:func:`textanalyse.run.run_analysis` writes all three from a tiny survey. Usage::
+
+    write_report(result, "resultater")
+    # ['figurer/brukerundersokelse_fungerer_bra_ordsky.png', ..., 'rapport.html', 'tabeller.xlsx']
 """
 
 from __future__ import annotations

@@ -11,8 +11,13 @@ registered with pyplot, so no global figure state is left behind, and written at
 Letters æ, ø and å are drawn with the DejaVu Sans font shipped with matplotlib.
 
 Example:
-    >>> word_cloud(table[["word", "count"]], "ordsky.png")            # doctest: +SKIP
-    >>> bar_chart(table, "toppord.png", top=20, svg=True)             # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> table = pd.DataFrame({"word": ["oppfølging", "bolig", "ventetid"], "count": [5, 3, 2]})
+    >>> word_cloud(table, folder / "ordsky.png").name
+    'ordsky.png'
+    >>> sorted(p.name for p in (bar_chart(table, folder / "toppord.png", svg=True), folder / "toppord.svg") if p.exists())
+    ['toppord.png', 'toppord.svg']
 """
 
 from __future__ import annotations

@@ -11,9 +11,11 @@ The page is put together here; its parts live apart: the figure plan and figure 
 sections in :mod:`textanalyse.report.sections`, and the CSS and the table-sorting script as
 package data in ``report/assets/``.
 
-Example:
-    >>> figures = write_figures(result, "ut/figurer")                     # doctest: +SKIP
-    >>> write_html(result, "ut/rapport.html", figures=figures)           # doctest: +SKIP
+Usage (a finished run; :func:`textanalyse.run.run_analysis`'s doctest writes one)::
+
+    plan = figure_plan(result)
+    figures = write_figures(result, "ut/figurer", plan=plan)
+    write_html(result, "ut/rapport.html", figures=figures, plan=plan)
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ Settings read (all optional; missing keys fall back to the documented defaults):
 - ``compare.alpha`` (default 0.05);
 - ``input.keep_interviewer`` / ``keep_interviewer`` (bool, transcripts only).
 
-Example:
-    >>> text = methods_paragraph(material, settings=result.config)      # doctest: +SKIP
+Usage (a finished run; :func:`textanalyse.run.run_analysis`'s doctest writes one)::
+
+    text = methods_paragraph(result.materials[0], settings=result.config)
 """
 
 from __future__ import annotations
