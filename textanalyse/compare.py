@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from textanalyse import stats
+from textanalyse.corpus import distinct_codes
 from textanalyse.errors import UserError
 
 __all__ = ["KEYNESS_COLUMNS", "THEME_COLUMNS", "keyness", "theme_comparison"]
@@ -233,12 +234,16 @@ class _Groups:
         return {"group_column": self.group_column, "groups": list(self.values), "reference": REST_LABEL}
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort-based; faster than ``np.unique``'s hash path here)."""
-    ordered = np.sort(values, kind="stable")
-    if ordered.size == 0:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+def _assemble(frames: list[pd.DataFrame], groups: "_Groups", sizes: dict) -> pd.DataFrame:
+    """One table from the comparisons' frames, with the labels (and, for one comparison, the sizes) in attrs."""
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    if "group" in table.columns:
+        table["group"] = table["group"].astype(str)
+    table.attrs = groups.attrs()
+    if len(groups.comparisons) == 1:
+        table.attrs.update(sizes)
+    return table
+
 
 
 def _check_count(value, name: str) -> int:
@@ -322,7 +327,7 @@ def keyness(
     positions, kept_groups, word_codes = positions[valid], kept_groups[valid], word_codes[valid]
     n_words = len(vocabulary)
     counts = np.bincount(kept_groups * n_words + word_codes, minlength=n_groups * n_words).reshape(n_groups, n_words)
-    pairs = _distinct(positions.astype(np.int64) * n_words + word_codes)
+    pairs = distinct_codes(positions.astype(np.int64) * n_words + word_codes)
     pair_groups = groups.doc_group[pairs // max(n_words, 1)]
     doc_freq = np.bincount(
         pair_groups * n_words + pairs % max(n_words, 1), minlength=n_groups * n_words
@@ -369,13 +374,7 @@ def keyness(
             frame.insert(0, "group", label)
         frames.append(frame)
         sizes = {"tokens_target": n_t, "tokens_reference": n_r, "total_target": d_t, "total_reference": d_r}
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    if "group" in table.columns:
-        table["group"] = table["group"].astype(str)
-    table.attrs = groups.attrs()
-    if len(groups.comparisons) == 1:
-        table.attrs.update(sizes)
-    return table
+    return _assemble(frames, groups, sizes)
 
 
 # --------------------------------------------------------------------------- themes
@@ -434,7 +433,7 @@ def theme_comparison(
     positions = groups.positions(coded["doc_id"])
     theme_codes = theme_index.get_indexer(theme_values)
     valid = (positions >= 0) & (theme_codes >= 0)
-    pairs = _distinct(positions[valid].astype(np.int64) * max(len(theme_list), 1) + theme_codes[valid])
+    pairs = distinct_codes(positions[valid].astype(np.int64) * max(len(theme_list), 1) + theme_codes[valid])
     width = max(len(theme_list), 1)
     pair_groups = groups.doc_group[pairs // width]
     keep = pair_groups >= 0
@@ -478,10 +477,4 @@ def theme_comparison(
             frame.insert(0, "group", label)
         frames.append(frame)
         sizes = {"total_target": n_t, "total_reference": n_r}
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if "group" in table.columns:
-        table["group"] = table["group"].astype(str)
-    table.attrs = groups.attrs()
-    if len(groups.comparisons) == 1:
-        table.attrs.update(sizes)
-    return table
+    return _assemble(frames, groups, sizes)

@@ -21,7 +21,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from textanalyse.corpus import Corpus
+from textanalyse.corpus import Corpus, distinct_codes
 from textanalyse.errors import UserError
 
 QUOTE_COLUMNS = ["theme_or_word", "kind", "rank", "quote", "doc_id", "respondent", "question", "group", "matched",
@@ -291,18 +291,11 @@ def _respondent_frequency(tokens: pd.DataFrame, corpus: Corpus) -> dict[str, int
     doc_codes = tokens["doc_id"].cat.codes.to_numpy()[is_word]
     lowers = np.asarray(tokens["lower"].cat.categories.astype(str), dtype=object)
     n_lowers = max(len(lowers), 1)
-    pairs = _distinct(respondent_codes[doc_codes].astype(np.int64) * n_lowers + lower_codes)
+    pairs = distinct_codes(respondent_codes[doc_codes].astype(np.int64) * n_lowers + lower_codes)
     counts = np.bincount(pairs % n_lowers, minlength=len(lowers))
     present = np.flatnonzero(counts)
     return dict(sorted(zip(lowers[present].tolist(), counts[present].tolist())))
 
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values, as ``np.unique(values)`` (sort-based: see ``frequency._distinct``)."""
-    ordered = np.sort(values)
-    if ordered.size == 0:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _entity_spans(tokens: pd.DataFrame) -> dict:
