@@ -36,12 +36,11 @@ def theme_summary(
 
     Example:
         >>> from textanalyse.corpus import Corpus
-        >>> from textanalyse.nlp import annotate
-        >>> from textanalyse.themes import code_segments
-        >>> corpus = Corpus.from_answers({"bra": ["Fikk bolig.", "God oppfølging.", "Bolig og oppfølging."]},
-        ...                              kjonn=["kvinne", "mann", "mann"])
-        >>> coded = code_segments(corpus, annotate(corpus, pipeline="fast")).coded
-        >>> summary = theme_summary(coded, corpus.documents, group_column="kjonn")
+        >>> documents = Corpus.from_answers({"bra": ["Fikk bolig.", "God hjelp.", "Bolig og hjelp."]},
+        ...                                 kjonn=["kvinne", "mann", "mann"]).documents
+        >>> coded = pd.DataFrame({"doc_id": ["R1:bra", "R3:bra", "R2:bra", "R3:bra"], "segment": 0,
+        ...                       "theme": ["Bolig", "Bolig", "Oppfølging", "Oppfølging"]})
+        >>> summary = theme_summary(coded, documents, group_column="kjonn")
         >>> summary[["kjonn", "theme", "documents_coded", "documents_total"]].values.tolist()
         [['kvinne', 'Bolig', 1, 1], ['kvinne', 'Oppfølging', 0, 1], ['mann', 'Bolig', 1, 2], ['mann', 'Oppfølging', 2, 2]]
     """
