@@ -11,8 +11,18 @@ A **codebook** is a YAML file::
         patterns: [bolig*, "*bolig", bustad*, "eget sted å bo"]
         exclude: ["bolig til salgs"]                    # optional
 
-Allowed keys: top level ``name, version, language, themes``; per theme ``description,
-patterns, exclude``. The bundled default is
+Allowed keys: top level ``name, version, language, categories, themes``; per theme
+``description, patterns, exclude, color, parent, review``. Optional extras, kept for QDA
+programs (NVivo, MAXQDA, ATLAS.ti via REFI-QDA): ``color`` (``"#1f77b4"``), ``parent`` (the
+name of a category or of another theme, for a hierarchy), ``review: true`` (patterns were
+suggested automatically, e.g. from an imported codebook, and need a person's check). A
+``categories`` mapping names folders that hold themes but code nothing themselves::
+
+    categories:
+      Tjenester: {description: Tjenestene kommunen gir, color: "#7f7f7f"}
+    themes:
+      Oppfølging: {patterns: [oppfølging*], parent: Tjenester}
+ The bundled default is
 ``textanalyse/codebooks/kommunale_rus_og_psykisk_helse.yaml`` (:func:`default_codebook_path`);
 copy and edit it.
 
@@ -51,6 +61,7 @@ codebook), :mod:`textanalyse.themes.coding` (finding its patterns in the token t
 """
 
 from textanalyse.themes.codebook import (
+    Category,
     Codebook,
     Pattern,
     Theme,
@@ -74,6 +85,7 @@ from textanalyse.themes.summaries import cooccurrence, theme_summary
 __all__ = [
     "Pattern",
     "Theme",
+    "Category",
     "Codebook",
     "CodingResult",
     "default_codebook_path",
