@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import stat
-import zipfile
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -23,9 +22,23 @@ def mode(path) -> int:
 
 
 def the_entry(cache_dir):
-    entries = list((cache_dir / "annotations").glob("*.npz"))
+    entries = list((cache_dir / "annotations").glob("*.tokens"))
     assert len(entries) == 1
     return entries[0]
+
+
+def read_entry(path) -> tuple[dict, bytes]:
+    """(header, body) of a cache entry, read by hand."""
+    data = path.read_bytes()
+    assert data.startswith(cache.MAGIC)
+    start = len(cache.MAGIC) + 8
+    size = int.from_bytes(data[len(cache.MAGIC):start], "little")
+    return json.loads(data[start:start + size]), data[start + size:]
+
+
+def write_entry(path, header: dict, body: bytes) -> None:
+    raw = json.dumps(header).encode()
+    path.write_bytes(cache.MAGIC + len(raw).to_bytes(8, "little") + raw + body)
 
 
 def no_annotation(monkeypatch):
@@ -42,16 +55,16 @@ class Planted:
         return (open, (self.marker, "w"))
 
 
-def test_entry_is_plain_arrays_and_json_without_pickle(tmp_path):
+def test_entry_is_a_json_header_and_raw_columns_without_pickle(tmp_path):
     annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=tmp_path)
-    with np.load(the_entry(tmp_path), allow_pickle=False) as archive:
-        header = json.loads(archive["header"].tobytes().decode())
-        assert header["rows"] == 3
-        assert header["categories"]["form"] == ["Lang", "ventetid", "."]
-        assert archive["position"].tolist() == [0, 1, 2]
-        assert all(archive[name].dtype != object for name in archive.files)
-    with zipfile.ZipFile(the_entry(tmp_path)) as archive:
-        assert all(name.endswith(".npy") for name in archive.namelist())
+    header, body = read_entry(the_entry(tmp_path))
+    assert header["format"] == cache.TOKEN_TABLE_FORMAT and header["rows"] == 3
+    specs = {spec["name"]: spec for spec in header["columns"]}
+    form = specs["form"]["text"]
+    assert body[form["offset"]:form["offset"] + form["length"]].decode() == "Lang\x00ventetid\x00."
+    position = specs["position"]["array"]
+    assert (position["dtype"], position["count"]) == ("<i4", 3)
+    assert b"\x80\x04" not in body[:2] and b"pickle" not in body  # no pickle protocol header anywhere
 
 
 def test_files_are_0600_and_folders_0700(tmp_path):
@@ -94,12 +107,10 @@ def test_planted_pickle_is_never_executed_and_is_rebuilt(tmp_path):
     annotate(corpus, pipeline="fast", cache_dir=tmp_path)
     entry = the_entry(tmp_path)
     marker = tmp_path / "executed"
-    with open(entry, "wb") as handle:  # a valid archive whose header is a pickled object array
-        np.savez(handle, header=np.array([Planted(marker)], dtype=object))
+    entry.write_bytes(pickle.dumps(Planted(marker)))  # what a pickle-based cache would have run
     assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
     assert not marker.exists()
-    with np.load(entry, allow_pickle=False) as archive:  # replaced by a good entry
-        assert json.loads(archive["header"].tobytes())["rows"] == 3
+    assert read_entry(entry)[0]["rows"] == 3  # replaced by a good entry
 
 
 def test_old_pickle_files_are_never_read(tmp_path, monkeypatch):
@@ -107,33 +118,36 @@ def test_old_pickle_files_are_never_read(tmp_path, monkeypatch):
     annotate(corpus, pipeline="fast", cache_dir=tmp_path)
     entry = the_entry(tmp_path)
     marker = tmp_path / "executed"
-    import pickle
-
     entry.with_suffix(".pkl").write_bytes(pickle.dumps(Planted(marker)))
     entry.unlink()
     assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("damage", ["other key", "codes out of range", "short column", "truncated"])
+@pytest.mark.parametrize("damage", ["other key", "codes out of range", "short column", "unknown dtype",
+                                    "values text cut", "truncated", "not an entry"])
 def test_inconsistent_entries_are_rebuilt(tmp_path, damage):
     corpus = survey_corpus({"q": ["Lang ventetid."]})
     annotate(corpus, pipeline="fast", cache_dir=tmp_path)
     entry = the_entry(tmp_path)
-    with np.load(entry, allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in archive.files}
-    header = json.loads(arrays["header"].tobytes())
+    header, body = read_entry(entry)
+    specs = {spec["name"]: spec for spec in header["columns"]}
     if damage == "other key":
         header["key"] = "0" * 64
     elif damage == "codes out of range":
-        arrays["form.codes"] = arrays["form.codes"] + 5
+        codes = specs["form"]["codes"]
+        body = body[:codes["offset"]] + (9).to_bytes(4, "little") + body[codes["offset"] + 4:]
     elif damage == "short column":
-        arrays["start"] = arrays["start"][:1]
-    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-    with open(entry, "wb") as handle:
-        np.savez(handle, **arrays)
+        specs["start"]["array"]["count"] = 1
+    elif damage == "unknown dtype":
+        specs["start"]["array"]["dtype"] = "|O"
+    elif damage == "values text cut":
+        specs["lemma"]["text"]["count"] += 1
+    write_entry(entry, header, body)
     if damage == "truncated":
-        entry.write_bytes(entry.read_bytes()[:200])
+        entry.write_bytes(entry.read_bytes()[:-5])
+    elif damage == "not an entry":
+        entry.write_bytes(b"PK\x03\x04 something else")
     calls = []
     real = nlp._annotate_fast
     nlp._annotate_fast = lambda *a, **k: calls.append(1) or real(*a, **k)
@@ -142,6 +156,14 @@ def test_inconsistent_entries_are_rebuilt(tmp_path, damage):
     finally:
         nlp._annotate_fast = real
     assert calls == [1]
+
+
+def test_values_with_a_nul_are_kept_in_the_header(tmp_path):
+    corpus = survey_corpus({"q": ["Lang\x00ventetid."]})
+    first = annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    header, _ = read_entry(the_entry(tmp_path))
+    assert "values" in {spec["name"]: spec for spec in header["columns"]}["form"]
+    assert cache.load_cached(tmp_path, the_entry(tmp_path).stem)["form"].tolist() == first["form"].tolist()
 
 
 def test_entry_of_another_user_is_a_miss(tmp_path, monkeypatch):
@@ -159,7 +181,7 @@ def test_cache_info_and_clear_on_the_command_line(tmp_path):
     annotate(survey_corpus({"q": ["Kort ventetid hos fastlegen."]}), pipeline="fast", cache_dir=root)
     (root / "annotations" / "gammel.pkl").write_bytes(b"old")
     (root / "annotations" / "notat.txt").write_text("not the cache's")
-    size = sum(path.stat().st_size for path in (root / "annotations").glob("*.npz")) + 3
+    size = sum(path.stat().st_size for path in (root / "annotations").glob("*.tokens")) + 3
 
     result = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(root)])
     assert result.exit_code == 0, result.output

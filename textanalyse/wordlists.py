@@ -18,12 +18,14 @@ def read_word_list(path) -> list[str]:
         >>> read_word_list(path)
         ['sette', 'tatt']
     """
-    from textanalyse.io.tables import read_file_bytes  # one wording for unreadable input files
-
     try:
-        text = read_file_bytes(Path(path)).decode("utf-8-sig")
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"{path}: word list not found; check the path") from None
     except UnicodeDecodeError:
         raise UserError(f"{path}: word list is not UTF-8; save it as UTF-8 text") from None
+    except OSError as error:
+        raise UserError(f"{path}: cannot read word list ({error.strerror})") from None
     entries = []
     for line in text.splitlines():
         entry = line.split("#", 1)[0].strip().lower()

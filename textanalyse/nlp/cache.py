@@ -3,9 +3,11 @@
 Survey answers are health data, often on shared research servers, so the cache is private and
 is read back as data only:
 
-- one file per entry, ``<root>/annotations/<key>.npz``: numeric numpy arrays (row, position,
-  offsets, ``is_word``, category codes) plus a JSON header (format, key, row count, the category
-  values), loaded with ``allow_pickle=False`` — nothing in a cache file is ever executed;
+- one file per entry, ``<root>/annotations/<key>.tokens``: a JSON header (format, key, row
+  count, each column's place) and the columns' raw bytes: integer and boolean arrays (row,
+  position, offsets, ``is_word``, category codes) and the category values as UTF-8 text. It is
+  read with ``numpy.frombuffer`` after checking every dtype, length and code — nothing in a
+  cache file is ever executed (no pickle);
 - files are ``0600`` and folders ``0700``. The cache root and its ``annotations`` folder are
   the cache's own, so looser modes on them (an existing ``~/.cache/textanalyse`` made by an
   earlier version, say) are *tightened*, not refused; a folder that belongs to another user, or
@@ -20,7 +22,6 @@ import hashlib
 import json
 import os
 import stat
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,14 +31,11 @@ import pandas as pd
 from textanalyse.errors import UserError
 
 # Bump when the token table's layout or the annotation code changes its output.
-TOKEN_TABLE_FORMAT = "tokens-v2"
-ENTRY_SUFFIX = ".npz"
-OLD_SUFFIXES = (".pkl",)  # earlier versions pickled; such files are never read, only removed
+TOKEN_TABLE_FORMAT = "tokens-v3"
+ENTRY_SUFFIX = ".tokens"
+OLD_SUFFIXES = (".pkl", ".npz")  # earlier formats (.pkl was pickled): never read, only removed
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
-NUMERIC_COLUMNS = ("_row", "position", "start", "end", "is_word")
-CATEGORY_COLUMNS = ("form", "lower", "lemma", "pos", "ent", "lang")
-TABLE_COLUMNS = ("_row", "position", "start", "end", "form", "lower", "lemma", "pos", "ent", "is_word", "lang")
 
 
 def cache_key(pipeline_identity: str, texts, langs) -> str:
@@ -110,14 +108,14 @@ def load_cached(cache_dir, key: str) -> pd.DataFrame | None:
     path = cache_file(cache_dir, key)
     try:
         info = path.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return _table_from_arrays(archive, key)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, UnicodeDecodeError):
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
+            return None
+        with open(path, "rb") as handle:
+            data = bytearray(info.st_size)  # writable, so the arrays below are ordinary arrays
+            if handle.readinto(data) != info.st_size:
+                return None
+        return _table_from_bytes(data, key)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError):
         return None  # a truncated or foreign file is simply rebuilt
 
 
@@ -133,41 +131,93 @@ def store(cache_dir, key: str, table: pd.DataFrame) -> None:
             return
         with atomic_path(path, mode=FILE_MODE) as tmp:
             with open(tmp, "wb") as handle:
-                np.savez(handle, **_arrays_from_table(table, key))
+                for part in _entry_parts(table, key):
+                    handle.write(part)
     except (OSError, UserError):
         pass
 
 
-def _arrays_from_table(table: pd.DataFrame, key: str) -> dict[str, np.ndarray]:
-    header = {"format": TOKEN_TABLE_FORMAT, "key": key, "rows": len(table),
-              "categories": {column: [str(value) for value in table[column].cat.categories]
-                             for column in CATEGORY_COLUMNS}}
-    arrays = {"header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)}
-    for column in NUMERIC_COLUMNS:
-        arrays[column] = table[column].to_numpy()
-    for column in CATEGORY_COLUMNS:
-        arrays[f"{column}.codes"] = table[column].cat.codes.to_numpy()
-    return arrays
+# The layout of an entry: MAGIC, the header's length (8 bytes, little-endian), the header
+# (UTF-8 JSON), then the body: each array's raw bytes, and each categorical column's values as
+# UTF-8 text separated by NUL (a column whose values hold a NUL keeps them in the header).
+MAGIC = b"textanalyse-tokens\n"
+ALLOWED_DTYPES = frozenset({"|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4"})
+SEPARATOR = "\x00"
 
 
-def _table_from_arrays(archive, key: str) -> pd.DataFrame | None:
-    header = json.loads(archive["header"].tobytes().decode("utf-8"))
+def _entry_parts(table: pd.DataFrame, key: str) -> list[bytes]:
+    columns, body, offset = [], [], 0
+
+    def add(values: np.ndarray) -> dict:
+        nonlocal offset
+        values = np.ascontiguousarray(values)
+        if values.dtype.str not in ALLOWED_DTYPES:
+            values = values.astype(np.int64)
+        raw = values.tobytes()
+        body.append(raw)
+        spec = {"dtype": values.dtype.str, "offset": offset, "count": len(values)}
+        offset += len(raw)
+        return spec
+
+    for name in table.columns:
+        column = table[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            values = [str(value) for value in column.cat.categories]
+            spec = {"name": name, "codes": add(column.cat.codes.to_numpy())}
+            text = SEPARATOR.join(values)
+            if any(SEPARATOR in value for value in values):
+                spec["values"] = values
+            else:
+                raw = text.encode("utf-8", "surrogatepass")
+                spec["text"] = {"offset": offset, "length": len(raw), "count": len(values)}
+                body.append(raw)
+                offset += len(raw)
+            columns.append(spec)
+        else:
+            columns.append({"name": name, "array": add(column.to_numpy())})
+    header = json.dumps({"format": TOKEN_TABLE_FORMAT, "key": key, "rows": len(table), "columns": columns},
+                        ensure_ascii=False).encode("utf-8")
+    return [MAGIC, len(header).to_bytes(8, "little"), header, *body]
+
+
+def _table_from_bytes(data: bytearray, key: str) -> pd.DataFrame | None:
+    if not data.startswith(MAGIC):
+        return None
+    start = len(MAGIC) + 8
+    size = int.from_bytes(data[len(MAGIC):start], "little")
+    header = json.loads(data[start:start + size].decode("utf-8"))
     if not isinstance(header, dict) or header.get("format") != TOKEN_TABLE_FORMAT or header.get("key") != key:
         return None
-    rows, categories = header["rows"], header["categories"]
+    body = memoryview(data)[start + size:]
+    rows = header["rows"]
+
+    def array(spec: dict) -> np.ndarray:
+        dtype = np.dtype(spec["dtype"]) if spec["dtype"] in ALLOWED_DTYPES else None
+        if dtype is None or spec["count"] != rows or spec["offset"] + rows * dtype.itemsize > len(body):
+            raise ValueError("inconsistent cache entry")
+        return np.frombuffer(body, dtype=dtype, count=rows, offset=spec["offset"])
+
     columns = {}
-    for column in NUMERIC_COLUMNS:
-        values = archive[column]
-        if values.dtype.kind not in "iub" or values.shape != (rows,):
-            return None
-        columns[column] = values
-    for column in CATEGORY_COLUMNS:
-        codes, values = archive[f"{column}.codes"], categories[column]
-        if codes.dtype.kind != "i" or codes.shape != (rows,) or not all(isinstance(v, str) for v in values):
-            return None
-        # from_codes checks every code against the categories (ValueError: rebuilt)
-        columns[column] = pd.Categorical.from_codes(codes, categories=pd.Index(values, dtype=object))
-    return pd.DataFrame({column: columns[column] for column in TABLE_COLUMNS})
+    for spec in header["columns"]:
+        if "array" in spec:
+            columns[spec["name"]] = array(spec["array"])
+            continue
+        if "values" in spec:
+            values = spec["values"]
+            if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+                return None
+        else:
+            text = spec["text"]
+            if text["offset"] + text["length"] > len(body):
+                return None
+            values = bytes(body[text["offset"]:text["offset"] + text["length"]]).decode("utf-8", "surrogatepass")
+            values = values.split(SEPARATOR) if text["count"] else []
+            if len(values) != text["count"]:
+                return None
+        # from_codes checks every code against the categories and that they are unique (ValueError: rebuilt)
+        columns[spec["name"]] = pd.Categorical.from_codes(array(spec["codes"]),
+                                                          categories=pd.Index(values, dtype=object))
+    return pd.DataFrame(columns)
 
 
 # ---------------------------------------------------------------- cache info / clear
