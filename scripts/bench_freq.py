@@ -45,6 +45,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(SHARED / "data" / "norec_1m.csv"))
     parser.add_argument("--column", default="text")
+    parser.add_argument("--naive", default=str(SHARED / "bench" / "naive_freq.py"), help="the naive reference script")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--extra", nargs="*", default=[], help="extra arguments for textanalyse freq")
     args = parser.parse_args()
@@ -54,7 +55,7 @@ def main() -> None:
     warm_cache = work / "warm"
     freq = textanalyse + ["freq", args.data, "--text-col", args.column, "--unit", "lemma", "--out",
                           str(work / "ord.csv"), *args.extra]
-    naive = [sys.executable, str(SHARED / "bench" / "naive_freq.py"), args.data, "--column", args.column]
+    naive = [sys.executable, args.naive, args.data, "--column", args.column]
     subprocess.run(freq + ["--cache-dir", str(warm_cache)], check=True, capture_output=True)  # fill the cache
     results = {"naive": [], "cold": [], "cached": []}
     for round_number in range(args.runs):
