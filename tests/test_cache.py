@@ -181,7 +181,7 @@ def test_cache_info_and_clear_on_the_command_line(tmp_path):
     annotate(survey_corpus({"q": ["Kort ventetid hos fastlegen."]}), pipeline="fast", cache_dir=root)
     (root / "annotations" / "gammel.pkl").write_bytes(b"old")
     (root / "annotations" / "notat.txt").write_text("not the cache's")
-    size = sum(path.stat().st_size for path in (root / "annotations").glob("*.tokens")) + 3
+    size = sum(path.stat().st_size for path in (root / "annotations").glob("*.*") if path.suffix != ".txt")
 
     result = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(root)])
     assert result.exit_code == 0, result.output
@@ -192,7 +192,7 @@ def test_cache_info_and_clear_on_the_command_line(tmp_path):
 
     result = CliRunner().invoke(main, ["cache", "clear", "--cache-dir", str(root)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"removed 3 cache files from {root}\n"
+    assert result.output == f"removed 5 cache files from {root}\n"  # 2 annotations, 2 language files, 1 old
     assert sorted(path.name for path in (root / "annotations").iterdir()) == ["notat.txt"]
     result = CliRunner().invoke(main, ["cache", "info", "--cache-dir", str(root)])
     assert result.output.splitlines()[1:] == ["entries: 0", "size: 0 B"]
@@ -211,3 +211,28 @@ def test_unwritable_cache_entry_is_skipped_not_fatal(tmp_path):
     cache.cache_file(tmp_path, key).mkdir(parents=True)  # a folder in the way of the entry
     assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
     assert cache.cache_file(tmp_path, key).is_dir()
+
+
+def test_language_decisions_are_remembered_with_the_annotation(tmp_path, monkeypatch):
+    corpus = survey_corpus({"q": ["Eg fekk ikkje hjelp.", "Jeg fikk ikke hjelp."]})
+    first = annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    assert first.groupby("doc_id", observed=True)["lang"].first().tolist() == ["nn", "nb"]
+    assert len(list((tmp_path / "annotations").glob("*.languages"))) == 1
+    monkeypatch.setattr(nlp, "detect_language", lambda text: pytest.fail("detected again despite cache"))
+    no_annotation(monkeypatch)
+    again = annotate(corpus, pipeline="fast", cache_dir=tmp_path)
+    assert again.astype(str).equals(first.astype(str))
+    renamed = survey_corpus({"annen": ["Eg fekk ikkje hjelp.", "Jeg fikk ikke hjelp."]})
+    assert annotate(renamed, pipeline="fast", cache_dir=tmp_path)["doc_id"].astype(str).unique().tolist() == [
+        "R1:annen", "R2:annen"]
+
+
+def test_language_decisions_follow_the_setting_and_the_detector(tmp_path, monkeypatch):
+    corpus = survey_corpus({"q": ["Eg fekk ikkje hjelp."]})
+    documents = corpus.documents
+    assert cache.language_key(documents, "auto") != cache.language_key(documents, "nb")
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path, language="nb")["lang"].unique().tolist() == ["nb"]
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["lang"].unique().tolist() == ["nn"]
+    before = cache.language_key(documents, "auto")
+    monkeypatch.setattr(cache, "language_identity", lambda: "another-detector")
+    assert cache.language_key(documents, "auto") != before

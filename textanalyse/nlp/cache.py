@@ -23,6 +23,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,8 @@ from textanalyse.errors import UserError
 # Bump when the token table's layout or the annotation code changes its output.
 TOKEN_TABLE_FORMAT = "tokens-v3"
 ENTRY_SUFFIX = ".tokens"
+LANGUAGE_SUFFIX = ".languages"  # Bokmål/Nynorsk decisions per document: a hit needs no detection
+LANGUAGE_FORMAT = "languages-v1"
 OLD_SUFFIXES = (".pkl", ".npz")  # earlier formats (.pkl was pickled): never read, only removed
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -56,8 +59,47 @@ def cache_key(pipeline_identity: str, texts, langs) -> str:
     return digest.hexdigest()
 
 
-def cache_file(cache_dir, key: str) -> Path:
-    return Path(cache_dir) / "annotations" / f"{key}{ENTRY_SUFFIX}"
+def cache_file(cache_dir, key: str, *, suffix: str = ENTRY_SUFFIX) -> Path:
+    return Path(cache_dir) / "annotations" / f"{key}{suffix}"
+
+
+@lru_cache(maxsize=1)
+def language_identity() -> str:
+    """What the Bokmål/Nynorsk decisions depend on besides the texts: the detector's code and data."""
+    folder = Path(__file__).resolve().parent
+    digest = hashlib.sha256((folder / "language.py").read_bytes())
+    data = folder / "data"
+    for path in sorted(data.glob("language*")) if data.is_dir() else ():
+        digest.update(f"\x1f{path.name}\x1f{path.stat().st_size}".encode())
+        digest.update(path.read_bytes()[-4096:])  # the end of a gzip holds its CRC and size
+    return digest.hexdigest()[:16]
+
+
+def language_key(documents: pd.DataFrame, language: str) -> str:
+    """SHA-256 over what decides each document's language: the setting, the detector, respondents, texts."""
+    digest = hashlib.sha256(f"{LANGUAGE_FORMAT}\x1f{language}\x1f{language_identity()}\x1f".encode())
+    for respondent, text in zip(documents["respondent"].astype(str).tolist(), documents["text"].astype(str).tolist()):
+        digest.update(respondent.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def load_languages(cache_dir, key: str, documents: pd.DataFrame) -> pd.DataFrame | None:
+    """The cached language decisions per document (with today's ``doc_id``), or ``None``."""
+    table = load_cached(cache_dir, key, suffix=LANGUAGE_SUFFIX)
+    if table is None or len(table) != len(documents):
+        return None
+    table.insert(0, "doc_id", documents["doc_id"].astype(str).to_numpy(dtype=object))
+    return table
+
+
+def store_languages(cache_dir, key: str, decisions: pd.DataFrame) -> None:
+    """Keep the language decisions (every column but ``doc_id``, as categories, in document order)."""
+    table = pd.DataFrame({column: pd.Categorical(decisions[column].astype(str).to_numpy(dtype=object))
+                          for column in decisions.columns if column != "doc_id"})
+    store(cache_dir, key, table, suffix=LANGUAGE_SUFFIX)
 
 
 def private_folder(folder: Path) -> Path | None:
@@ -101,11 +143,11 @@ def prepare(cache_dir) -> Path | None:
     return private_folder(Path(cache_dir) / "annotations")
 
 
-def load_cached(cache_dir, key: str) -> pd.DataFrame | None:
+def load_cached(cache_dir, key: str, *, suffix: str = ENTRY_SUFFIX) -> pd.DataFrame | None:
     """The cached table for ``key``, or ``None``: absent, damaged, foreign or not the user's own."""
     if cache_dir is None:
         return None
-    path = cache_file(cache_dir, key)
+    path = cache_file(cache_dir, key, suffix=suffix)
     try:
         info = path.lstat()
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
@@ -119,11 +161,11 @@ def load_cached(cache_dir, key: str) -> pd.DataFrame | None:
         return None  # a truncated or foreign file is simply rebuilt
 
 
-def store(cache_dir, key: str, table: pd.DataFrame) -> None:
+def store(cache_dir, key: str, table: pd.DataFrame, *, suffix: str = ENTRY_SUFFIX) -> None:
     """Store atomically as a ``0600`` file; a cache that cannot be written is skipped, never fatal."""
     if cache_dir is None:
         return
-    path = cache_file(cache_dir, key)
+    path = cache_file(cache_dir, key, suffix=suffix)
     from textanalyse.atomic import atomic_path
 
     try:
@@ -260,7 +302,7 @@ def _entry_files(cache_dir) -> tuple[list[Path], list[Path]]:
     for path in folder.iterdir():
         if not path.is_file() or path.is_symlink():
             continue
-        if path.suffix == ENTRY_SUFFIX and not path.name.startswith("."):
+        if path.suffix in (ENTRY_SUFFIX, LANGUAGE_SUFFIX) and not path.name.startswith("."):
             entries.append(path)
         elif path.suffix in OLD_SUFFIXES or path.name.endswith(".tmp"):
             old.append(path)
@@ -268,7 +310,7 @@ def _entry_files(cache_dir) -> tuple[list[Path], list[Path]]:
 
 
 def cache_info(cache_dir) -> CacheInfo:
-    """Folder, number of entries and their total size (reads no entry).
+    """Folder, number of cached annotations and the size of all cache files (reads no entry).
 
     Example:
         >>> import tempfile
@@ -277,7 +319,8 @@ def cache_info(cache_dir) -> CacheInfo:
     """
     folder = Path(cache_dir)
     entries, old = _entry_files(folder)
-    return CacheInfo(folder, len(entries), sum(path.stat().st_size for path in entries + old), len(old))
+    annotations = [path for path in entries if path.suffix == ENTRY_SUFFIX]  # language files ride along
+    return CacheInfo(folder, len(annotations), sum(path.stat().st_size for path in entries + old), len(old))
 
 
 def clear_cache(cache_dir) -> int:
