@@ -138,11 +138,7 @@ def word_cloud(frequencies: pd.DataFrame, path, *, max_words: int = 60, width: i
     ).generate_from_frequencies({word: float(count) for word, count in counts.items()})
     buffer = io.BytesIO()
     cloud.to_image().save(buffer, format="PNG", dpi=(DPI, DPI), optimize=False)
-    return Path(_write(path, buffer.getvalue()))
-
-
-def _write(path, data: bytes) -> Path:
-    write_bytes(path, data)
+    write_bytes(path, buffer.getvalue())
     return Path(path)
 
 
