@@ -150,8 +150,10 @@ def emit(table, out, *, title=None, sheet_name="tabell") -> None:
 
 
 OUTPUT_OPTIONS = {"out": "--out", "filter_report": "--filter-report", "coded_out": "--coded-out",
-                  "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report"}
-INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config")
+                  "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report",
+                  "agreement_out": "--agreement-out", "review_out": "--review-out",
+                  "suggestions_out": "--suggestions-out", "disagreements_out": "--disagreements"}
+INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config", "human", "sheet_a", "sheet_b")
 
 
 def check_outputs(params: dict) -> None:
@@ -484,6 +486,17 @@ def anonymize(**params):
         sep=params["sep"], sheet=params["sheet"], numbered=params["numbered"], report=params["report_path"],
         include_originals=params["include_originals"], pipeline=params["pipeline"])
     click.echo(summary, err=True)
+
+
+def _register_coding_commands() -> None:
+    """code-sheet, code and agreement live with assisted coding (textanalyse/coding/commands.py)."""
+    import textanalyse.cli as cli
+    from textanalyse.coding.commands import register
+
+    register(main, cli)
+
+
+_register_coding_commands()
 
 
 if __name__ == "__main__":

@@ -72,3 +72,44 @@ def split_respondents(labels: pd.DataFrame, *, fraction: float = 0.25, seed: int
     rng = np.random.default_rng(seed)
     chosen = set(rng.choice(respondents, size=round(len(respondents) * fraction), replace=False).tolist())
     return sorted(chosen), [r for r in respondents if r not in chosen]
+
+
+def label_matrix(labels: pd.DataFrame, doc_ids, themes) -> pd.DataFrame:
+    """0/1 matrix (rows ``doc_ids`` in order, one column per theme) from the long label table."""
+    matrix = pd.DataFrame(0, index=pd.Index(list(doc_ids), name="doc_id"), columns=list(themes))
+    known = labels.loc[labels["doc_id"].isin(matrix.index) & labels["theme"].isin(matrix.columns)]
+    for doc, theme in zip(known["doc_id"], known["theme"]):
+        matrix.loc[doc, theme] = 1
+    return matrix
+
+
+def learner_split_scores(material, labels: pd.DataFrame, *, codebook, seed: int = 1, fraction: float = 0.25,
+                         score_only=None) -> pd.DataFrame:
+    """Train on ``fraction`` of the respondents, code the rest, score against their labels.
+
+    ``score_only``: respondent ids to score (default: every held-out respondent).
+    """
+    from textanalyse.coding.learner import decide, fit_learner, predict_proba, segment_features
+
+    train_ids, _ = split_respondents(labels, fraction=fraction, seed=seed)
+    everything = segment_features(material.corpus, material.tokens, codebook)
+    respondent = everything.keys["doc_id"].str.split(":").str[0]
+    train_rows = np.flatnonzero(respondent.isin(train_ids).to_numpy())
+    test_rows = np.flatnonzero(~respondent.isin(train_ids).to_numpy())
+    from textanalyse.coding.learner import _subset
+
+    train = _subset(everything, train_rows)
+    themes = [theme.name for theme in codebook.themes]
+    y = label_matrix(labels, train.keys["doc_id"], themes).reset_index(drop=True)
+    learner = fit_learner(train, y, codebook, seed=seed, unlabelled=everything)
+    test = _subset(everything, test_rows)
+    codes = decide(learner, predict_proba(learner, test))
+    long = codes.stack()
+    predicted = long[long == 1].reset_index()[["doc_id", "level_2" if "level_2" in long.reset_index().columns
+                                               else long.reset_index().columns[2]]]
+    predicted.columns = ["doc_id", "theme"]
+    held_out = labels.loc[~labels["respondent_id"].isin(train_ids), ["respondent_id", "doc_id"]]
+    if score_only is not None:
+        held_out = held_out.loc[held_out["respondent_id"].isin(set(score_only))]
+    held_out = held_out["doc_id"]
+    return score_codes(predicted, labels, documents=held_out)
