@@ -43,6 +43,10 @@ class MaterialAnalysis:
             is the run-level adjusted Rand index (None when topics were off).
         comparisons: list of :class:`Comparison`.
         quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty.
+        coding_validation / coding_models / coding_review / coding_suggestions / coding_sample:
+            assisted coding from a hand-coded sample (``[themes] human``), see
+            ``textanalyse.coding.assisted``; empty (and ``coding_sample`` ``{}``) without one.
+            With a sample, ``theme_coded`` holds the human's and the learner's codes.
     """
 
     name: str
@@ -72,6 +76,11 @@ class MaterialAnalysis:
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
+    coding_validation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coding_models: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coding_review: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coding_suggestions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coding_sample: dict = field(default_factory=dict)   # n_human, n_random, n_segments
 
 
 @dataclass

@@ -23,7 +23,7 @@ DEFAULTS = {
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
-    "themes": {"codebook": "default"},
+    "themes": {"codebook": "default", "human": []},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 3, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
@@ -40,7 +40,8 @@ CHOICES = {
     ("filters", "unit"): ("lemma", "exact"),
 }
 # Settings that hold file paths: resolved against the config file's folder.
-PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir")}
+PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("themes", "human"),
+             ("output", "dir")}
 MATERIAL_PATH_KEYS = {"survey", "transcripts", "meta"}
 
 
@@ -217,6 +218,7 @@ def _resolve_paths(config: dict, base: Path) -> None:
     config["filters"]["variants"] = resolve(config["filters"]["variants"])
     if config["themes"]["codebook"] not in ("", "default"):
         config["themes"]["codebook"] = resolve(config["themes"]["codebook"])
+    config["themes"]["human"] = [resolve(p) for p in config["themes"]["human"]]
     for material in config["material"]:
         material["survey"] = resolve(material["survey"])
         material["transcripts"] = [resolve(p) for p in material["transcripts"]]

@@ -161,6 +161,11 @@ def _themes(analysis: MaterialAnalysis, material: Material, config: dict, group_
     analysis.theme_summary_by_group = {
         column: theme_summary(coding.coded, documents, group_column=column, themes=names) for column in group_columns}
     analysis.theme_cooccurrence = cooccurrence(coding.coded, themes=names)
+    if config["themes"]["human"]:
+        from textanalyse.coding.assisted import apply_human_coding
+
+        apply_human_coding(analysis, material, codebook=codebook, human=config["themes"]["human"],
+                           group_columns=group_columns)
 
 
 def _topics(analysis: MaterialAnalysis, corpus, kept, config: dict) -> None:
@@ -264,6 +269,11 @@ def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
         for column, table in material.theme_summary_by_group.items():
             save(table, f"{prefix}_tema_etter_{slug(column)}")
         save(material.theme_cooccurrence, f"{prefix}_tema_samforekomst")
+        if len(material.coding_validation):
+            save(material.coding_validation, f"{prefix}_koding_samsvar")
+            save(material.coding_models, f"{prefix}_koding_modeller")
+            save(material.coding_review, f"{prefix}_koding_til_vurdering")
+            save(material.coding_suggestions, f"{prefix}_koding_forslag_monstre")
         save(material.topics, f"{prefix}_emner")
         save(material.topic_assignments, f"{prefix}_emner_tilordning")
         for number, comparison in enumerate(material.comparisons, start=1):
@@ -288,6 +298,8 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
     for material_config in config["material"]:
         if material_config["meta"]:
             inputs[material_config["meta"]] = file_sha256(material_config["meta"])
+    for sheet in config["themes"]["human"]:
+        inputs[sheet] = file_sha256(sheet)
     word_lists = {}
     for material in materials:
         for stoplist in material.stoplists:

@@ -296,3 +296,46 @@ def coder_agreement(path_a, path_b, *, themes=None, bootstrap: int = 2000) -> tu
             "themes_only_a": [t for t in a.themes if t not in common],
             "themes_only_b": [t for t in b.themes if t not in common]}
     return table, pd.DataFrame(differ, columns=list(DISAGREEMENT_COLUMNS)), info
+
+
+# ------------------------------------------------------------------ run
+def apply_human_coding(analysis, material, *, codebook, human, group_columns=(), seed: int = 0) -> bool:
+    """``run`` with ``[themes] human``: replace the codebook's theme tables by the assisted coding.
+
+    The sheets are matched to this material by ``doc_id``/``segment``; a material none of the
+    sheets belongs to keeps the codebook coding (and gets a note). Returns whether it was applied.
+    """
+    from textanalyse.themes import cooccurrence, theme_summary
+
+    themes = codebook.theme_names
+    sheets = [read_sheet(path, themes=themes) for path in human]
+    segments = segment_table(material.corpus)
+    known = set(zip(segments["doc_id"], segments["segment"].astype(int)))
+    mine = [s for s in sheets if any(key in known for key in zip(s.segments["doc_id"], s.segments["segment"]))]
+    if not mine:
+        analysis.notes.append("Ingen av de manuelt kodede arkene hører til dette materialet; "
+                              "temaene er kodet med kodeboka alene.")
+        return False
+    result = assisted_coding(material, codebook=codebook, human=[s.source for s in mine], seed=seed)
+    coded = result.coded.assign(matched="", pattern="", start=-1, end=-1)
+    coded = coded[["doc_id", "segment", "question", "theme", "matched", "pattern", "start", "end", "probability",
+                   "source"]]
+    documents = material.corpus.documents
+    analysis.theme_coded = coded
+    analysis.theme_summary = theme_summary(coded, documents, themes=themes)
+    analysis.theme_summary_by_group = {column: theme_summary(coded, documents, group_column=column, themes=themes)
+                                       for column in group_columns}
+    analysis.theme_cooccurrence = cooccurrence(coded, themes=themes)
+    from textanalyse.report.validation import flag_low_agreement
+
+    analysis.theme_summary = flag_low_agreement(analysis.theme_summary, result.agreement)
+    analysis.theme_summary_by_group = {column: flag_low_agreement(table, result.agreement)
+                                       for column, table in analysis.theme_summary_by_group.items()}
+    analysis.coding_validation = result.agreement
+    analysis.coding_models = result.models
+    analysis.coding_review = result.review
+    analysis.coding_suggestions = result.suggestions
+    analysis.coding_sample = {"n_human": result.n_human, "n_random": result.n_random,
+                              "n_segments": result.n_segments}
+    analysis.notes.extend(f"Koding: {note}" for note in result.notes)
+    return True

@@ -13,8 +13,12 @@ each segment:
 
 A theme with fewer than ``min_examples`` coded positives (or negatives) in the sample gets no
 model: its codes are the codebook's pattern hits (probability 1 or 0), and the reason is
-recorded. Probabilities are compared with a threshold chosen by cross-validation on the coded
-sample; segments whose probability lies within ``margin`` of it are "til manuell vurdering".
+recorded. A segment is coded with a theme when its probability is at least 0.5 (choosing the
+threshold by cross-validation on the sample was tried on the development set and did not help);
+segments within ``REVIEW_MARGIN`` of it are "til manuell vurdering".
+
+The unlabelled rest of the material also takes part, with weight ``PSEUDO_WEIGHT`` and the
+codebook's hits as its labels (self-training), so words that co-occur with pattern hits count.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from textanalyse.errors import UserError
 
 MIN_EXAMPLES = 5
 DEFAULT_THRESHOLD = 0.5
-REVIEW_MARGIN = 0.15
+REVIEW_MARGIN = 0.15  # 0.35–0.65 is "til manuell vurdering"
 HIT_WEIGHT = 2.0
 REGULARISATION_C = 4.0
 CLASS_WEIGHT = "balanced"
@@ -139,8 +143,7 @@ def _matrix(vectorizers, texts, lemmas, hits) -> sparse.csr_matrix:
 
 
 def fit_learner(features: Features, labels: pd.DataFrame, codebook, *, seed: int = 0,
-                min_examples: int = MIN_EXAMPLES, unlabelled: Features | None = None,
-                tune_thresholds: bool = True) -> Learner:
+                min_examples: int = MIN_EXAMPLES, unlabelled: Features | None = None) -> Learner:
     """Train one classifier per theme on the coded segments.
 
     Args:
@@ -183,11 +186,7 @@ def fit_learner(features: Features, labels: pd.DataFrame, codebook, *, seed: int
                                         random_state=seed)
         classifier.fit(x, y, sample_weight=weights)
         models[theme] = ThemeModel(theme, "model", positives=positives, classifier=classifier)
-    learner = Learner(themes=themes, models=models, vectorizers=vectorizers, seed=seed, notes=notes)
-    if tune_thresholds:
-        _tune_thresholds(learner, features, labels, codebook, seed=seed, min_examples=min_examples,
-                         unlabelled=unlabelled)
-    return learner
+    return Learner(themes=themes, models=models, vectorizers=vectorizers, seed=seed, notes=notes)
 
 
 def _uncoded(unlabelled: Features | None, coded: Features) -> Features:
@@ -231,8 +230,7 @@ def _folds(n: int, seed: int, groups=None) -> list[np.ndarray]:
 
 
 def cross_validate(features: Features, labels: pd.DataFrame, codebook, *, seed: int = 0, groups=None,
-                   min_examples: int = MIN_EXAMPLES, unlabelled: Features | None = None,
-                   tune_thresholds: bool = True) -> pd.DataFrame:
+                   min_examples: int = MIN_EXAMPLES, unlabelled: Features | None = None) -> pd.DataFrame:
     """Out-of-fold probabilities for the coded segments (each predicted by a model that never saw it)."""
     n = len(labels)
     if n < FOLDS * 2:
@@ -244,8 +242,7 @@ def cross_validate(features: Features, labels: pd.DataFrame, codebook, *, seed: 
         if len(test) == 0:
             continue
         learner = fit_learner(_subset(features, train), labels.iloc[train].reset_index(drop=True), codebook,
-                              seed=seed, min_examples=min_examples, unlabelled=unlabelled,
-                              tune_thresholds=tune_thresholds)
+                              seed=seed, min_examples=min_examples, unlabelled=unlabelled)
         probabilities = predict_proba(learner, _subset(features, test))
         codes = decide(learner, probabilities)
         part = pd.concat({"p": probabilities.reset_index(drop=True), "code": codes.reset_index(drop=True)}, axis=1)
@@ -257,20 +254,3 @@ def cross_validate(features: Features, labels: pd.DataFrame, codebook, *, seed: 
 def _subset(features: Features, rows: np.ndarray) -> Features:
     return Features(keys=features.keys.iloc[rows].reset_index(drop=True), texts=[features.texts[i] for i in rows],
                     lemmas=[features.lemmas[i] for i in rows], hits=features.hits[rows])
-
-
-def _tune_thresholds(learner: Learner, features, labels, codebook, *, seed, min_examples, unlabelled) -> None:
-    """One threshold per theme: the F1-best on out-of-fold probabilities, shrunk towards 0.5."""
-    if len(labels) < FOLDS * 4:
-        return
-    oof = cross_validate(features, labels, codebook, seed=seed + 1, min_examples=min_examples,
-                         unlabelled=unlabelled, tune_thresholds=False)
-    grid = np.round(np.arange(0.2, 0.81, 0.05), 2)
-    for theme, model in learner.models.items():
-        if model.kind != "model":
-            continue
-        y = labels[theme].to_numpy(int)
-        p = oof[("p", theme)].to_numpy()
-        scores = [2 * np.sum((p >= g) & (y == 1)) / max(1, np.sum(p >= g) + np.sum(y == 1)) for g in grid]
-        best = float(grid[int(np.argmax(scores))])
-        model.threshold = round((best + DEFAULT_THRESHOLD) / 2, 3)

@@ -144,8 +144,7 @@ def write_sheet(segments: pd.DataFrame, path, *, themes, descriptions=None, roun
             if suffix == ".csv":
                 safe = table.copy()
                 for column in safe.columns:
-                    if safe[column].dtype == object:
-                        safe[column] = safe[column].map(_csv_text)
+                    safe[column] = safe[column].astype(object).map(_csv_text)
                 safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
             else:
                 _write_xlsx(table, tmp, themes=list(themes), descriptions=descriptions or {},
@@ -269,7 +268,7 @@ def read_sheet(path, *, themes=None) -> CodingSheet:
         if suffix == ".xlsx":
             with pd.ExcelFile(path, engine="openpyxl") as book:
                 name = SHEET_NAME if SHEET_NAME in book.sheet_names else book.sheet_names[0]
-                table = book.parse(name, dtype=object)
+                table = pd.read_excel(book, sheet_name=name, dtype=object)
         elif suffix == ".csv":
             from textanalyse.io.tables import read_table
 

@@ -36,6 +36,7 @@ from typing import Callable
 import pandas as pd
 
 from textanalyse.atomic import write_text
+from textanalyse.report.validation import validation_section
 from textanalyse.report import figures as figs
 from textanalyse.report.labels import format_cell, heading
 
@@ -808,6 +809,7 @@ def render_html(result, figures: dict) -> str:
             ("Oversikt", _overview_section(material, ids)),
             ("Mest brukte ord", _frequency_section(material, index, plan, figures, ids)),
             ("Temaer", _theme_section(material, index, plan, figures, ids, result.codebook_name)),
+            ("Validering av kodingen", validation_section(material, ids)),
             ("Sammenligninger", _comparison_section(material, index, plan, figures, ids, alpha)),
             ("Emner", _topic_section(material, ids)),
             ("Sitatkandidater", _quote_section(material, ids)),

@@ -386,6 +386,9 @@ def methods_paragraph(material, *, settings: dict) -> str:
     sentences += _filter_sentences(material)
     sentences += _frequency_sentences(material)
     sentences += _theme_sentences(material, settings)
+    from textanalyse.report.validation import validation_sentences
+
+    sentences += validation_sentences(material)
     sentences += _topic_sentences(material, settings)
     sentences += _comparison_sentences(material, settings)
     sentences += _quote_sentences(material)

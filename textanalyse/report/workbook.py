@@ -113,6 +113,10 @@ def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
         for column, table in (material.theme_summary_by_group or {}).items():
             add(f"Temaer etter {column}", table)
         add("Samforekomst", _cooccurrence_table(material.theme_cooccurrence))
+        from textanalyse.report.validation import validation_tables
+
+        for name, table in validation_tables(material):
+            add(name, table)
         add("Emner", material.topics)
         add("Emnetilhørighet", material.topic_assignments)
         add("Utenfor emner", material.topic_left_out)
