@@ -42,7 +42,8 @@ class MaterialAnalysis:
         topics / topic_assignments / topic_left_out: from ``textanalyse.topics``; ``topic_stability``
             is the run-level adjusted Rand index (None when topics were off).
         comparisons: list of :class:`Comparison`.
-        quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty.
+        quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty;
+            quote_positions: ``segment, start, end`` of each quote, row for row (REFI-QDA export).
         coding_validation / coding_models / coding_review / coding_suggestions / coding_sample:
             assisted coding from a hand-coded sample (``[themes] human``), see
             ``textanalyse.coding.assisted``; empty (and ``coding_sample`` ``{}``) without one.
@@ -71,6 +72,7 @@ class MaterialAnalysis:
     topic_stability: float | None = None
     comparisons: list[Comparison] = field(default_factory=list)
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quote_positions: pd.DataFrame = field(default_factory=pd.DataFrame)
     question_labels: dict[str, str] = field(default_factory=dict)
     stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}

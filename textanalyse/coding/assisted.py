@@ -317,7 +317,11 @@ def apply_human_coding(analysis, material, *, codebook, human, group_columns=(),
                               "temaene er kodet med kodeboka alene.")
         return False
     result = assisted_coding(material, codebook=codebook, human=[s.source for s in mine], seed=seed)
-    coded = result.coded.assign(matched="", pattern="", start=-1, end=-1)
+    # a learned code covers the whole segment (an answer or a turn): offsets 0 .. its length
+    lengths = {(d, int(g)): len(str(t)) for d, g, t in zip(segments["doc_id"], segments["segment"], segments["text"])}
+    coded = result.coded.assign(matched="", pattern="", start=0,
+                                end=[lengths.get((d, int(g)), 0) for d, g in zip(result.coded["doc_id"],
+                                                                                result.coded["segment"])])
     coded = coded[["doc_id", "segment", "question", "theme", "matched", "pattern", "start", "end", "probability",
                    "source"]]
     documents = material.corpus.documents
