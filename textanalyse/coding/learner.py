@@ -92,10 +92,20 @@ def segment_features(corpus, tokens: pd.DataFrame, codebook, *, keys: pd.DataFra
         ok = (rows >= 0) & (columns >= 0)
         hits[rows[ok], columns[ok]] = 1.0
     words = tokens.loc[tokens["is_word"].astype(bool), ["doc_id", "segment", "lemma", "lower"]]
-    vocabulary = set(words["lemma"].astype(str)) | set(words["lower"].astype(str))
-    grouped = words.groupby(["doc_id", "segment"], sort=False)["lemma"].agg(
-        lambda lemmas: " ".join(_with_heads(lemmas.astype(str).tolist(), vocabulary)))
-    lemma_text = pd.Series(grouped).reindex(index).fillna("").tolist()
+    lemmas = words["lemma"].astype(str).str.lower().to_numpy(dtype=object)
+    vocabulary = set(lemmas) | set(words["lower"].astype(str))
+    # expand each distinct lemma once (a 10,000-answer material has far fewer lemmas than tokens)
+    unique, inverse = np.unique(lemmas, return_inverse=True) if len(lemmas) else (np.array([], object), [])
+    expanded = np.array([" ".join(_with_heads([lemma], vocabulary)) for lemma in unique], dtype=object)[inverse]
+    rows = index.get_indexer(pd.MultiIndex.from_arrays([words["doc_id"].astype(str).to_numpy(),
+                                                        words["segment"].to_numpy(dtype=np.int64)]))
+    order = np.argsort(rows, kind="stable")
+    rows, expanded = rows[order], expanded[order]
+    lemma_text = [""] * len(segments)
+    bounds = np.flatnonzero(np.diff(rows)) + 1
+    for chunk_rows, chunk in zip(np.split(rows, bounds), np.split(expanded, bounds)):
+        if len(chunk_rows) and chunk_rows[0] >= 0:
+            lemma_text[chunk_rows[0]] = " ".join(chunk)
     texts = segments["text"].astype(str).str.lower().tolist()
     return Features(keys=segments[["doc_id", "segment"]].astype({"segment": int}), texts=texts,
                     lemmas=lemma_text, hits=hits)
