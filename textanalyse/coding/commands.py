@@ -93,6 +93,10 @@ def register(main, cli) -> None:
                    f"{result.review[['doc_id', 'segment']].drop_duplicates().shape[0]} til manuell vurdering", err=True)
         click.echo(f"agreement with the coder (cross-validated, all themes): kappa {_ci(pooled, 'kappa')}, "
                    f"alpha {_ci(pooled, 'alpha')}, AC1 {_ci(pooled, 'ac1')}, F1 {_ci(pooled, 'f1')}", err=True)
+        if len(result.suggestions):
+            words = result.suggestions.groupby("theme", sort=False)["lemma"].agg(lambda w: ", ".join(w.head(5)))
+            click.echo("suggested codebook patterns (words the codebook missed in your coding): "
+                       + "; ".join(f"{theme}: {lemmas}" for theme, lemmas in words.items()), err=True)
         click.echo(f"wrote {len(result.coded)} rows to {options['out']}", err=True)
         cli.show_table(result.agreement[["theme", "n", "coded_a", "coded_b", "percent_agreement", "kappa", "alpha",
                                          "ac1", "f1"]].rename(columns={"coded_a": "human", "coded_b": "model"}),
