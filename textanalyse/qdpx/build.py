@@ -30,6 +30,7 @@ SPEAKERS_FOLDER = "Talere"
 QUOTES_CODE = "Sitatkandidater"
 INFORMANT, INTERVIEWER = "Informant", "Intervjuer"
 HUMAN_COLUMNS = ("doc_id", "segment", "theme", "user")
+SHEET_CODER = "koder (kodeark)"    # the person who filled in the coding sheet of assisted coding
 NO_THEME = ("", "(ingen)")
 _INTEGER = re.compile(r"^[+-]?(?:0|[1-9]\d*)$")
 _FLOAT = re.compile(r"^[+-]?(?:0|[1-9]\d*)[.,]\d+$")
@@ -203,13 +204,18 @@ class _Builder:
     def themes(self, material: ExportMaterial) -> None:
         if material.coded is None or material.coded.empty:
             return
-        for row in material.coded.itertuples(index=False):
+        # assisted coding (``[themes] human``) marks the coder's own codes with source "human"
+        sources = material.coded["source"] if "source" in material.coded.columns else None
+        for number, row in enumerate(material.coded.itertuples(index=False)):
             place = self.places.get((material.name, str(row.doc_id)))
             if place is None or int(row.segment) not in place.segments:
                 continue
             start, end = place.span(int(row.segment), int(row.start), int(row.end))
-            self.select(place, start, end, self.theme_codes[row.theme], user=self.auto, kind="theme",
-                        key=(material.name, row.doc_id, int(row.segment), row.theme, int(row.start), int(row.end)))
+            by_person = sources is not None and sources.iloc[number] == "human"
+            self.select(place, start, end, self.theme_codes[row.theme],
+                        user=self.user(SHEET_CODER) if by_person else self.auto, kind="theme",
+                        key=(material.name, row.doc_id, int(row.segment), row.theme, int(row.start), int(row.end),
+                             by_person))
 
     def human_codings(self, materials) -> None:
         table = self.human
