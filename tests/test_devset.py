@@ -53,3 +53,18 @@ def test_score_codes_counts_micro_f1_over_answer_theme_pairs():
     assert scores.loc["(alle)", "support"] == 955
     nothing = score_codes(pd.DataFrame(columns=["doc_id", "theme"]), labels).set_index("theme")
     assert nothing.loc["(alle)", "recall"] == 0.0
+
+
+def test_quality_on_the_development_set_stays_at_its_measured_level():
+    """Regression guard for the figures in tests/data/devset/README.md (seed 1, pipeline fast)."""
+    from textanalyse.coding.devset import devset_material, learner_split_scores
+    from textanalyse.themes import code_segments
+
+    material = devset_material(pipeline="fast")
+    labels = devset_labels()
+    codebook = load_codebook()
+    coded = code_segments(material.corpus, material.tokens, codebook).coded
+    alone = score_codes(coded[["doc_id", "theme"]], labels).set_index("theme").loc["(alle)"]
+    assert round(alone["f1"], 3) == 0.759
+    learner = learner_split_scores(material, labels, codebook=codebook, seed=1).set_index("theme").loc["(alle)"]
+    assert learner["f1"] >= 0.75
