@@ -117,9 +117,3 @@ def validation_section(material, ids) -> str:
     return "".join(parts)
 
 
-def validation_tables(material) -> list[tuple[str, pd.DataFrame]]:
-    """Workbook sheets: agreement, models, review list, suggested patterns."""
-    if not has_validation(material):
-        return []
-    return [("Validering", material.coding_validation), ("Kodemodeller", material.coding_models),
-            ("Til vurdering", material.coding_review), ("Forslag mønstre", material.coding_suggestions)]
