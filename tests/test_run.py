@@ -82,7 +82,7 @@ def test_existing_output_is_refused_and_kept(tmp_path):
     out = tmp_path / "resultat"
     out.mkdir()
     (out / "gammel.txt").write_text("fra forrige kjøring", encoding="utf-8")
-    with pytest.raises(UserError, match="output folder already exists; use --overwrite"):
+    with pytest.raises(UserError, match="already exists and is not an earlier results folder"):
         run_analysis(EXAMPLE, out_dir=out, overrides=FAST)
     assert (out / "gammel.txt").read_text(encoding="utf-8") == "fra forrige kjøring"
 

@@ -55,41 +55,24 @@ def suggest_exclusions(inputs: InputOptions, filters: FilterOptions, *, top: int
 
 
 def check_output_path(path, *, inputs=(), option: str = "--out", folder: bool = False) -> None:
-    """Refuse an output path before any work is done, so a failing command writes nothing.
+    """See :func:`textanalyse.outputs.check_output_path` (kept here for callers of the API)."""
+    from textanalyse.outputs import check_output_path as check
 
-    The path must not be one of ``inputs`` (an input is never overwritten), nor an existing
-    folder unless ``folder``, and the nearest existing folder above it must be writable.
-
-    Example:
-        >>> check_output_path("svar.csv", inputs=["svar.csv"])
-        Traceback (most recent call last):
-        ...
-        textanalyse.errors.UserError: svar.csv: --out must differ from the input; the input is never overwritten
-    """
-    import os
-
-    path = Path(path)
-    resolved = path.resolve()
-    for given in inputs:
-        if given and Path(given).resolve() == resolved:
-            raise UserError(f"{path}: {option} must differ from the input; the input is never overwritten")
-    if path.is_dir() and not folder:
-        raise UserError(f"{path}: {option} is a folder; give a file name")
-    parent = resolved.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        raise UserError(f"{path}: cannot write here ({parent} is a file, not a folder); choose another {option}")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(f"{path}: cannot write here (permission denied in {parent}); choose another {option}")
+    check(path, inputs=inputs, option=option, folder=folder)
 
 
-def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell") -> None:
+def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell", for_people: bool = False) -> None:
     """Write a table atomically as CSV (UTF-8) or XLSX, chosen by the file ending.
+
+    In an XLSX every text stays text (never a formula). ``for_people`` marks a table made to be
+    read in a spreadsheet (concordance, quotes): its CSV gets the OWASP formula guard (see
+    :mod:`textanalyse.spreadsheet`); data tables keep their text exactly.
 
     Example:
         >>> write_table(table, "ord.csv")        # doctest: +SKIP
     """
+    from textanalyse.spreadsheet import excel_safe, guard_formulas, text_as_text
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -97,10 +80,13 @@ def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell") -> Non
     try:
         with atomic_path(path) as tmp:
             if suffix == ".csv":
-                table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+                (guard_formulas(table) if for_people else table).to_csv(tmp, index=False, encoding="utf-8",
+                                                                        lineterminator="\n")
             else:
                 with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                    table.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+                    excel_safe(table).to_excel(writer, index=False, sheet_name=sheet_name[:31])
+                    for sheet in writer.sheets.values():
+                        text_as_text(sheet)
     except PermissionError:
         raise UserError(f"{path}: cannot write here (permission denied, or the file is open in Excel)") from None
     except OSError as error:

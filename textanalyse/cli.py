@@ -137,11 +137,11 @@ def show_table(table, *, title: str | None = None, limit: int = 40) -> None:
         click.echo(f"... {len(table) - limit} more rows; use --out FILE.csv to get them all")
 
 
-def emit(table, out, *, title=None, sheet_name="tabell") -> None:
+def emit(table, out, *, title=None, sheet_name="tabell", for_people=False) -> None:
     from textanalyse.api import write_table
 
     if out:
-        write_table(table, out, sheet_name=sheet_name)  # first: a failure stays the only line on stderr
+        write_table(table, out, sheet_name=sheet_name, for_people=for_people)  # first: a failure stays the only line on stderr
     if table.attrs.get("pipeline"):
         click.echo(f"pipeline: {table.attrs['pipeline']} ({table.attrs.get('pipeline_identity', '')})", err=True)
     if out:
@@ -160,8 +160,8 @@ INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config"
 
 
 def check_outputs(params: dict) -> None:
-    """Before any work: no output overwrites an input, and every output's folder is writable."""
-    from textanalyse.api import check_output_path
+    """Before any work: no output overwrites an input, no two outputs share a path, every output's folder is writable."""
+    from textanalyse.outputs import check_distinct_outputs, check_output_path, check_results_folder
 
     inputs = []
     for key in INPUT_OPTIONS:
@@ -169,10 +169,28 @@ def check_outputs(params: dict) -> None:
         inputs.extend(value if isinstance(value, (tuple, list)) else [value] if value else [])
     # anonymize writes transcripts into an --out folder; every other output is one file
     tables = (".csv", ".tsv", ".xlsx", ".xlsm", ".sav")
-    transcripts = "report_path" in params and not any(Path(p).suffix.lower() in tables for p in params["inputs"])
+    anonymizing = "report_path" in params
+    transcripts = anonymizing and not any(Path(p).suffix.lower() in tables for p in params["inputs"])
+    given = [(option, params[key]) for key, option in OUTPUT_OPTIONS.items() if params.get(key)]
+    check_distinct_outputs(given)
+    if anonymizing and params.get("out"):
+        suffix = Path(params["out"]).suffix.lower()
+        if transcripts and suffix in (*tables, ".txt", ".docx"):
+            raise UserError(f"{params['out']}: transcripts are written to a folder; give --out a folder name "
+                            "(e.g. maskert), not a file name")
+        if not transcripts and suffix not in (".csv", ".xlsx"):
+            raise UserError(f"{params['out']}: a masked table is one file; --out must end in .csv or .xlsx")
+        if transcripts:
+            check_results_folder(params["out"], inputs=inputs, offer_overwrite=False)
+    folders = [Path(p) for p in params.get("inputs") or () if Path(p).is_dir()]
     for key, option in OUTPUT_OPTIONS.items():
         if params.get(key):
             check_output_path(params[key], inputs=inputs, option=option, folder=key == "out" and transcripts)
+            path = Path(params[key])
+            if path.suffix.lower() in (".txt", ".docx") and any(os.path.abspath(path.parent) == os.path.abspath(f)
+                                                                 for f in folders):
+                raise UserError(f"{path}: {option} is inside the transcript folder; the next run would read it "
+                                "as a transcript, write it elsewhere")
 
 
 def handle_errors(function):
@@ -309,7 +327,7 @@ def kwic(**params):
     with progress("Annoterer") as on_progress:
         table = api.kwic(inputs, pattern, window=window, columns=columns, on_progress=on_progress)
     emit(table[["doc_id", "question", "left", "keyword", "right"]] if not out else table, out,
-         title=f"Konkordans: {pattern}", sheet_name="konkordans")
+         title=f"Konkordans: {pattern}", sheet_name="konkordans", for_people=True)
 
 
 @main.command("suggest-exclusions")
@@ -463,7 +481,7 @@ def quotes(**params):
                  for row in table.itertuples()]
         write_text(text_out, "\n".join(lines) + "\n")
     emit(table[["theme_or_word", "rank", "citation", "risk_flags"]] if not out else table, out,
-         title="Sitatkandidater", sheet_name="sitater")
+         title="Sitatkandidater", sheet_name="sitater", for_people=True)
 
 
 @main.command()

@@ -14,6 +14,7 @@ from textanalyse.analysis import MaterialAnalysis, RunResult
 from textanalyse.atomic import atomic_directory, check_replaceable
 from textanalyse.config import load_config
 from textanalyse.options import FilterOptions, InputOptions
+from textanalyse.outputs import stamp_results
 from textanalyse.project import Project, filter_options
 from textanalyse.tables import write_csv_tables
 from textanalyse.wordlists import file_sha256
@@ -39,7 +40,8 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     """
     started = time.perf_counter()
     config = load_config(config_path, overrides=overrides)
-    target = check_replaceable(out_dir or config["output"]["dir"], overwrite=overwrite)
+    inputs = config_inputs(config)
+    target = check_replaceable(out_dir or config["output"]["dir"], overwrite=overwrite, inputs=inputs)
     step = on_progress or (lambda steps: None)
     timings, materials = {}, []
     projects = Project.all_from_config(config, cache_dir=cache_dir)
@@ -55,7 +57,7 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     result.manifest = build_manifest(config, materials, timings, now=now)
     from textanalyse.report import write_report
 
-    with atomic_directory(target, overwrite=overwrite) as folder:
+    with atomic_directory(target, overwrite=overwrite, inputs=inputs) as folder:
         files = list(write_report(result, folder))
         files += write_csv_tables(result, folder / "tabeller")
         if config["output"]["qdpx"]:
@@ -63,6 +65,7 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
 
             files.append(export_results(result, folder, now=now))
         result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
+        stamp_results(result.manifest, folder)  # last: lists every file, so --overwrite can prove the folder is ours
         (folder / "manifest.json").write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                               + "\n", encoding="utf-8")
         files.append("manifest.json")
@@ -70,6 +73,16 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     result.out_dir = str(target)
     result.files = files
     return result
+
+
+def config_inputs(config: dict) -> list[str]:
+    """Every file or folder a run reads: the config, material, meta, word lists, variants, codebook."""
+    paths = [config["config_file"], *config["filters"]["stoplists"], config["filters"]["variants"]]
+    if config["themes"]["codebook"] not in ("", "default"):
+        paths.append(config["themes"]["codebook"])
+    for material in config["material"]:
+        paths += [material["survey"], *material["transcripts"], material["meta"]]
+    return [path for path in paths if path]
 
 
 def material_inputs(material: dict, config: dict, *, cache_dir) -> InputOptions:

@@ -116,7 +116,7 @@ def _anonymize_transcripts(paths, *, out, encoding, numbered, report, include_or
                 row["originals"] = "; ".join(originals)
             rows.append(row)
     target = Path(out)
-    with atomic_directory(target, overwrite=False) as folder:
+    with atomic_directory(target, overwrite=False, inputs=[str(p) for p in paths], offer_overwrite=False) as folder:
         for path, lines in outputs.items():
             if path.suffix.lower() == ".docx":
                 import docx

@@ -169,14 +169,9 @@ def _write_sheet(workbook, name: str, table: pd.DataFrame) -> None:
 
 def _sanitize_strings(table: pd.DataFrame) -> pd.DataFrame:
     """Remove control characters openpyxl refuses (keep tab and newline)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from textanalyse.spreadsheet import excel_safe
 
-    table = table.copy()
-    for column in table.columns:
-        if table[column].dtype == object or isinstance(table[column].dtype, (pd.CategoricalDtype, pd.StringDtype)):
-            table[column] = table[column].map(
-                lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v).astype(object)
-    return table
+    return excel_safe(table)
 
 
 def workbook_bytes(result) -> bytes:
