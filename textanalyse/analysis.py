@@ -70,6 +70,8 @@ class MaterialAnalysis:
     question_labels: dict[str, str] = field(default_factory=dict)
     stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
+    # doc_id, respondent, question, lang, lang_reason: each document's language and why
+    language_decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
 

@@ -124,7 +124,7 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
         groups=group_table(corpus, group_columns), filter_report=filtered.report, frequencies=frequencies,
         frequencies_by_group=by_group, kwic=kwic_lines, question_labels=dict(material_config["question_labels"]),
         stoplists=filtered.stoplists, pipeline_identity=tokens.attrs.get("pipeline_identity", ""),
-        language_split=_language_split(tokens, corpus),
+        language_split=_language_split(tokens, corpus), language_decisions=_language_decisions(tokens, corpus),
     )
     _themes(analysis, material, config, group_columns)
     step(1)
@@ -231,6 +231,15 @@ def group_table(corpus, columns) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variable", "value", "respondents", "documents"])
 
 
+def _language_decisions(tokens, corpus) -> pd.DataFrame:
+    """``doc_id, respondent, question, lang, lang_reason``: each document's language and why."""
+    columns = ["lang", "lang_reason"] if "lang_reason" in tokens.columns else ["lang"]
+    per_document = tokens.groupby("doc_id", observed=True)[columns].first().astype(str).reset_index()
+    per_document["doc_id"] = per_document["doc_id"].astype(str)
+    documents = corpus.documents[["doc_id", "respondent", "question"]].astype(str)
+    return documents.merge(per_document, on="doc_id", how="inner")
+
+
 def _language_split(tokens, corpus) -> dict[str, int]:
     per_document = tokens.groupby("doc_id", observed=True)["lang"].first().astype(str)
     return {lang: int(count) for lang, count in per_document.value_counts().sort_index().items()}
@@ -253,6 +262,7 @@ def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
     for material in result.materials:
         prefix = slug(material.name)
         save(material.overview, f"{prefix}_oversikt")
+        save(material.language_decisions, f"{prefix}_maalform")
         save(material.groups, f"{prefix}_grupper")
         save(material.filter_report, f"{prefix}_filtre")
         save(material.frequencies, f"{prefix}_ordfrekvenser")

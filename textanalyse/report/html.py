@@ -362,6 +362,22 @@ class _Ids:
         return candidate
 
 
+def _language_basis_sentence(material) -> str:
+    """How the languages were decided (respondent's answers pooled; weak evidence → majority)."""
+    from textanalyse.nlp.language import BASIS_CLASSIFIER, BASIS_FIXED, BASIS_MAJORITY, language_summary
+
+    decisions = getattr(material, "language_decisions", None)
+    if decisions is None or not len(decisions) or "lang_reason" not in decisions:
+        return ""
+    counts = language_summary(decisions).groupby("basis")["documents"].sum()
+    unit = "informant" if material.kind == "transcripts" else "respondent"
+    texts = {BASIS_FIXED: "fastsatt i oppsettet",
+             BASIS_CLASSIFIER: f"gjenkjent fra alle svarene til samme {unit} (klassifikator og rene nynorsk-/bokmålsformer)",
+             BASIS_MAJORITY: "satt til materialets flertall fordi teksten var for kort til å avgjøre"}
+    parts = [f"{esc(int(counts[basis]))} {text}" for basis, text in texts.items() if counts.get(basis, 0)]
+    return (" Grunnlag: " + "; ".join(parts) + ". Begrunnelsen per dokument står i arket «Målform» i tabeller.xlsx.") if parts else ""
+
+
 def _overview_section(material, ids) -> str:
     corpus = material.corpus
     parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
@@ -384,7 +400,7 @@ def _overview_section(material, ids) -> str:
     if material.language_split:
         split = ", ".join(f"{esc(value)} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else esc(key)}"
                           for key, value in material.language_split.items())
-        parts.append(f"<p>Målform per dokument: {split}.</p>")
+        parts.append(f"<p>Målform per dokument: {split}.{_language_basis_sentence(material)}</p>")
     parts.append(table_html(material.overview))
     if _has(material.groups):
         parts.append("<h4>Grupper</h4>")

@@ -30,6 +30,8 @@ COLUMN_LABELS: dict[str, str] = {
     "segment": "Avsnitt",
     "speaker": "Taler",
     "timestamp": "Tidsstempel",
+    "lang": "Målform",
+    "lang_reason": "Hvorfor denne målformen",
     "documents": "Dokumenter",
     "respondents": "Respondenter",
     "nonanswers": "Ikke-svar",
