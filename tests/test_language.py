@@ -28,7 +28,15 @@ def test_answers_are_pooled_per_respondent():
                          "text": ["Eg fekk ikkje hjelp.", "Lang ventetid.", "Jeg fikk ikke hjelp."]})
     decisions = decide_languages(docs)
     assert decisions["lang"].tolist() == ["nn", "nn", "nb"]
-    assert decisions["lang_reason"].iloc[0] == decisions["lang_reason"].iloc[1]
+    assert decisions["lang_reason"].tolist()[:2] == [
+        "gjenkjent: nynorsk (+14.4 over 4 ord i teksten; eg, fekk, ikkje)",
+        "gjenkjent: nynorsk (+12.6 over 6 ord fra respondenten; eg, fekk, ikkje)"]
+
+
+def test_an_answer_that_settles_its_language_keeps_it():
+    docs = pd.DataFrame({"doc_id": ["1:a", "1:b"], "respondent": ["1", "1"],
+                         "text": ["Oppfølgingen er alltid god, og samtalene hjelper.", "Eg fekk ikkje bustad."]})
+    assert decide_languages(docs)["lang"].tolist() == ["nb", "nn"]
 
 
 def test_weak_evidence_takes_the_majority_and_says_so():
@@ -51,9 +59,11 @@ def test_fixed_language_is_reported_as_fixed():
 
 
 def test_transcripts_are_pooled_per_informant_and_named_so():
-    corpus = survey_corpus({"intervju": ["Eg bur heime."]})
+    corpus = survey_corpus({"intervju": ["Det er greitt.", "Eg bur heime."]})
+    corpus.documents["respondent"] = "informant 1"
     corpus = type(corpus)(documents=corpus.documents, segments=corpus.segments, nonanswers=corpus.nonanswers,
                           kind="transcripts")
+    assert language_decisions(corpus)["lang_reason"].iloc[0].startswith("gjenkjent: nynorsk (")
     assert "fra informanten" in language_decisions(corpus)["lang_reason"].iloc[0]
 
 
