@@ -244,7 +244,7 @@ def test_validation_unknown_top_key(tmp_path):
     with pytest.raises(UserError) as err:
         load_codebook(path)
     assert str(err.value) == (f"codebook {path}: unknown key 'temaer' at the top level; "
-                              "allowed keys: name, version, language, themes")
+                              "allowed keys: name, version, language, categories, themes")
 
 
 def test_validation_unknown_theme_key(tmp_path):
@@ -257,7 +257,7 @@ def test_validation_unknown_theme_key(tmp_path):
     with pytest.raises(UserError) as err:
         load_codebook(path)
     assert str(err.value) == (f"codebook {path}: theme 'Bolig': unknown key 'pattern'; "
-                              "allowed keys: description, patterns, exclude")
+                              "allowed keys: description, patterns, exclude, color, parent, review")
 
 
 def test_validation_empty_theme(tmp_path):
@@ -458,3 +458,37 @@ def test_cooccurrence_by_segment_in_a_transcript():
     per_turn = cooccurrence(coded, themes=["Bolig", "Arbeid", "NAV"], unit="segment")
     assert per_doc.values.tolist() == [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
     assert per_turn.values.tolist() == [[2, 1, 1], [1, 1, 0], [1, 0, 2]]
+
+
+# ----------------------------------------------------------------------------- QDA extras: categories, colours
+
+
+def test_codebook_keeps_categories_colours_parents_and_review_marks():
+    book = parse_codebook({
+        "categories": {"Tjenester": {"description": "Det kommunen gir", "color": "#ABC"},
+                       "Bolig og arbeid": {"parent": "Tjenester"}},
+        "themes": {"Bolig": {"patterns": ["bolig*"], "color": "#AA0000", "parent": "Bolig og arbeid", "review": True},
+                   "Hybel": {"patterns": ["hybel*"], "parent": "Bolig"}}})
+    assert [(c.name, c.color, c.parent) for c in book.categories] == [
+        ("Tjenester", "#abc", ""), ("Bolig og arbeid", "", "Tjenester")]
+    assert [(t.name, t.color, t.parent, t.review) for t in book.themes] == [
+        ("Bolig", "#aa0000", "Bolig og arbeid", True), ("Hybel", "", "Bolig", False)]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"themes": {"Bolig": {"patterns": ["bolig*"], "parent": "Tjenester"}}},
+     "theme 'Bolig': parent 'Tjenester' is neither a category nor a theme"),
+    ({"categories": {"A": {"parent": "B"}, "B": {"parent": "A"}}, "themes": {"Bolig": {"patterns": ["bolig*"]}}},
+     "category 'A': its parents form a loop through 'A'"),
+    ({"themes": {"Bolig": {"patterns": ["bolig*"], "color": "rød"}}},
+     "theme 'Bolig': 'color' must look like \"#1f77b4\""),
+    ({"categories": {"bolig": {}}, "themes": {"Bolig": {"patterns": ["bolig*"]}}},
+     "category 'bolig' has the name of another category or theme"),
+    ({"themes": {"Bolig": {"patterns": ["bolig*"], "review": "ja"}}}, "theme 'Bolig': 'review' must be true or false"),
+    ({"categories": {"A": {"farge": "#fff"}}, "themes": {"Bolig": {"patterns": ["bolig*"]}}},
+     "category 'A': unknown key 'farge'; allowed keys: description, color, parent"),
+])
+def test_codebook_extras_are_validated_in_one_line(data, message):
+    with pytest.raises(UserError) as error:
+        parse_codebook(data, source="kodebok.yaml")
+    assert message in str(error.value) and "\n" not in str(error.value)

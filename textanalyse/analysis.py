@@ -42,7 +42,8 @@ class MaterialAnalysis:
         topics / topic_assignments / topic_left_out: from ``textanalyse.topics``; ``topic_stability``
             is the run-level adjusted Rand index (None when topics were off).
         comparisons: list of :class:`Comparison`.
-        quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty.
+        quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty;
+            quote_positions: ``segment, start, end`` of each quote, row for row (REFI-QDA export).
     """
 
     name: str
@@ -67,6 +68,7 @@ class MaterialAnalysis:
     topic_stability: float | None = None
     comparisons: list[Comparison] = field(default_factory=list)
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quote_positions: pd.DataFrame = field(default_factory=pd.DataFrame)
     question_labels: dict[str, str] = field(default_factory=dict)
     stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}

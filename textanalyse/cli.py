@@ -150,8 +150,9 @@ def emit(table, out, *, title=None, sheet_name="tabell") -> None:
 
 
 OUTPUT_OPTIONS = {"out": "--out", "filter_report": "--filter-report", "coded_out": "--coded-out",
-                  "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report"}
-INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config")
+                  "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report",
+                  "codebook_out": "--codebook-out", "coding_out": "--coding-out"}
+INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config", "file", "human_codings")
 
 
 def check_outputs(params: dict) -> None:
@@ -484,6 +485,61 @@ def anonymize(**params):
         sep=params["sep"], sheet=params["sheet"], numbered=params["numbered"], report=params["report_path"],
         include_originals=params["include_originals"], pipeline=params["pipeline"])
     click.echo(summary, err=True)
+
+
+@main.command("export-qdpx")
+@click.argument("config", type=click.Path(path_type=str))
+@click.option("--out", required=True, help="The project file, e.g. prosjekt.qdpx (or kodebok.qdc with --codebook-only).")
+@click.option("--codebook-only", is_flag=True, help="Write only the codebook as a REFI-QDA .qdc file.")
+@click.option("--human-codings", metavar="FILE",
+              help="Human coding decisions to include (CSV/XLSX: doc_id, segment, theme, user), each coder as a user.")
+@click.option("--seed", help="Seed for the GUIDs (default: the config's title); same seed and input, same file.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override one config setting, e.g. --set themes.codebook=kodebok.yaml.")
+@handle_errors
+def export_qdpx(config, out, codebook_only, human_codings, seed, overrides):
+    """Export the analysis as a REFI-QDA project for NVivo, MAXQDA, ATLAS.ti and QualCoder.
+
+    One source per respondent (or transcript) with cases and variables, the codebook's themes
+    as codes with every coded passage, quote candidates with their de-identified text as notes.
+
+    \b
+    Example:
+        textanalyse export-qdpx corpora/eksempel/analyse.toml --out prosjekt.qdpx
+        textanalyse export-qdpx corpora/eksempel/analyse.toml --codebook-only --out kodebok.qdc
+    """
+    from textanalyse.qdpx.export import export_config
+
+    with progress("Eksporterer") as on_progress:
+        path = export_config(config, out=out, overrides=overrides, cache_dir=default_cache_dir(),
+                             codebook_only=codebook_only, human_codings=human_codings, seed=seed,
+                             on_progress=on_progress)
+    click.echo(f"wrote {path}", err=True)
+
+
+@main.command("import-qdpx")
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--codebook-out", metavar="FILE", help="Write the codes as a codebook YAML (loads in 'themes').")
+@click.option("--coding-out", metavar="FILE", help="Write every coded passage to FILE.csv/.xlsx.")
+@click.option("--allow-outside", is_flag=True,
+              help="Read relative:// and absolute:// sources even outside the archive's folder.")
+@handle_errors
+def import_qdpx(file, codebook_out, coding_out, allow_outside):
+    """Import a REFI-QDA project (.qdpx) or codebook (.qdc) from NVivo, MAXQDA, ATLAS.ti or QualCoder.
+
+    The codebook becomes our YAML (codes without patterns get suggested ones, marked
+    review: true); the coding becomes a table: source, case, start, end, text, code,
+    code_path, user, then the case variables.
+
+    \b
+    Example:
+        textanalyse import-qdpx fra_nvivo.qdpx --codebook-out kodebok.yaml --coding-out koding.csv
+        textanalyse import-qdpx kodebok.qdc --codebook-out kodebok.yaml
+    """
+    from textanalyse.qdpx.importer import import_qdpx as run_import
+
+    for line in run_import(file, codebook_out=codebook_out, coding_out=coding_out, allow_outside=allow_outside):
+        click.echo(line, err=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ DEFAULT_LISTS = ["generelle", "flertydige", "lite_informative", "fyllord_transkr
 # The defaults of every section; a config only needs what differs.
 DEFAULTS = {
     "title": "Tekstanalyse",
-    "output": {"dir": "resultater"},
+    "output": {"dir": "resultater", "qdpx": False, "qdpx_codings": ""},
     "annotation": {"pipeline": "auto", "language": "auto"},
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
@@ -40,7 +40,8 @@ CHOICES = {
     ("filters", "unit"): ("lemma", "exact"),
 }
 # Settings that hold file paths: resolved against the config file's folder.
-PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir")}
+PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir"),
+             ("output", "qdpx_codings")}
 MATERIAL_PATH_KEYS = {"survey", "transcripts", "meta"}
 
 
@@ -213,6 +214,7 @@ def _resolve_paths(config: dict, base: Path) -> None:
         return str((base / value).resolve()) if value else value
 
     config["output"]["dir"] = resolve(config["output"]["dir"])
+    config["output"]["qdpx_codings"] = resolve(config["output"]["qdpx_codings"])
     config["filters"]["stoplists"] = [resolve(p) for p in config["filters"]["stoplists"]]
     config["filters"]["variants"] = resolve(config["filters"]["variants"])
     if config["themes"]["codebook"] not in ("", "default"):

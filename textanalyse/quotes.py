@@ -12,6 +12,9 @@ respondent, question, group, matched, risk_flags, citation, score``.
   respondent only, ages, numbers, named diagnoses, small-municipality cues, capitalised words
   the masker was unsure of), ``; ``-separated.
 - ``citation``: the quote in report style, ``«…» (informant, unge)``.
+
+With ``positions=True`` three more columns say where the quote stands: ``segment``,
+``start``, ``end`` (character offsets into ``segments.text``; REFI-QDA export uses them).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from textanalyse.errors import UserError
 
 QUOTE_COLUMNS = ["theme_or_word", "kind", "rank", "quote", "doc_id", "respondent", "question", "group", "matched",
                  "risk_flags", "citation", "score"]
+POSITION_COLUMNS = ["segment", "start", "end"]
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(]?[A-ZÆØÅ0-9])|\n+")
 _AGE = re.compile(r"\b\d{1,3}\s*(?:år\b|-?åring)|\b(?:er|var|blir|fyller)\s+\d{2}\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d")
@@ -65,7 +69,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: pd.DataFrame | None = None,
                      themes=(), topic_assignments: pd.DataFrame | None = None, topic_labels=None,
                      per_item: int = 3, min_words: int = 8, max_words: int = 60, group_column: str | None = None,
-                     numbered: bool = True) -> pd.DataFrame:
+                     numbered: bool = True, positions: bool = False) -> pd.DataFrame:
     """The ``per_item`` best quotes for each word, theme and topic asked for.
 
     Args:
@@ -77,6 +81,7 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
         per_item: quotes per item; min_words, max_words: the length a quote may have.
         group_column: metadata column named in the citation (e.g. ``gruppe``).
         numbered: number placeholders within a quote (``[NAVN-1]``, ``[NAVN-2]``).
+        positions: add ``segment, start, end`` (where the quote stands in the segment's text).
 
     Candidates are whole sentences around a match, widened to neighbouring sentences until
     they reach ``min_words``; ranked by closeness to the centre of all candidates, skipping
@@ -112,13 +117,23 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
                                   "doc_id": rows["doc_id"].astype(str), "segment": rows["segment"], "start": -1,
                                   "end": -1, "matched": ""}))
     if not hits:
-        return pd.DataFrame(columns=QUOTE_COLUMNS)
+        return pd.DataFrame(columns=_columns(positions))
     hits = pd.concat(hits, ignore_index=True)
     candidates = _candidates(hits, corpus, min_words=min_words, max_words=max_words)
     if candidates.empty:
-        return pd.DataFrame(columns=QUOTE_COLUMNS)
+        return pd.DataFrame(columns=_columns(positions))
     chosen = _choose(candidates, per_item=per_item)
-    return _finish(chosen, corpus, tokens, group_column=group_column, numbered=numbered)
+    if chosen.empty:
+        return pd.DataFrame(columns=_columns(positions))
+    table = _finish(chosen, corpus, tokens, group_column=group_column, numbered=numbered)
+    if positions:
+        table = table.assign(segment=chosen["segment"].astype(int).to_numpy(),
+                             start=chosen["start"].astype(int).to_numpy(), end=chosen["end"].astype(int).to_numpy())
+    return table
+
+
+def _columns(positions: bool) -> list[str]:
+    return QUOTE_COLUMNS + POSITION_COLUMNS if positions else QUOTE_COLUMNS
 
 
 def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words: int) -> pd.DataFrame:

@@ -57,6 +57,10 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     with atomic_directory(target, overwrite=overwrite) as folder:
         files = list(write_report(result, folder))
         files += write_csv_tables(result, folder / "tabeller")
+        if config["output"]["qdpx"]:
+            from textanalyse.qdpx.export import export_results
+
+            files.append(export_results(result, folder, now=now))
         result.manifest["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
         (folder / "manifest.json").write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, sort_keys=True)
                                               + "\n", encoding="utf-8")
@@ -137,11 +141,16 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
         from textanalyse.quotes import quote_candidates
 
         quotes_config = config["quotes"]
-        analysis.quotes = quote_candidates(
+        from textanalyse.quotes import POSITION_COLUMNS
+
+        quotes = quote_candidates(
             corpus, tokens, words=quotes_config["words"],
             coded=analysis.theme_coded if len(analysis.theme_coded) else None, themes=quotes_config["themes"],
             per_item=quotes_config["per_item"], min_words=quotes_config["min_words"],
-            max_words=quotes_config["max_words"], group_column=group_columns[0] if group_columns else None)
+            max_words=quotes_config["max_words"], group_column=group_columns[0] if group_columns else None,
+            positions=True)
+        analysis.quotes = quotes.drop(columns=POSITION_COLUMNS)
+        analysis.quote_positions = quotes[POSITION_COLUMNS].reset_index(drop=True)
     step(1)
     return analysis
 

@@ -11,8 +11,18 @@ A **codebook** is a YAML file::
         patterns: [bolig*, "*bolig", bustad*, "eget sted å bo"]
         exclude: ["bolig til salgs"]                    # optional
 
-Allowed keys: top level ``name, version, language, themes``; per theme ``description,
-patterns, exclude``. The bundled default is
+Allowed keys: top level ``name, version, language, categories, themes``; per theme
+``description, patterns, exclude, color, parent, review``. Optional extras, kept for QDA
+programs (NVivo, MAXQDA, ATLAS.ti via REFI-QDA): ``color`` (``"#1f77b4"``), ``parent`` (the
+name of a category or of another theme, for a hierarchy), ``review: true`` (patterns were
+suggested automatically, e.g. from an imported codebook, and need a person's check). A
+``categories`` mapping names folders that hold themes but code nothing themselves::
+
+    categories:
+      Tjenester: {description: Tjenestene kommunen gir, color: "#7f7f7f"}
+    themes:
+      Oppfølging: {patterns: [oppfølging*], parent: Tjenester}
+ The bundled default is
 ``textanalyse/codebooks/kommunale_rus_og_psykisk_helse.yaml`` (:func:`default_codebook_path`);
 copy and edit it.
 
@@ -64,6 +74,7 @@ from textanalyse.errors import UserError
 __all__ = [
     "Pattern",
     "Theme",
+    "Category",
     "Codebook",
     "CodingResult",
     "default_codebook_path",
@@ -74,8 +85,10 @@ __all__ = [
     "cooccurrence",
 ]
 
-TOP_KEYS = ("name", "version", "language", "themes")
-THEME_KEYS = ("description", "patterns", "exclude")
+TOP_KEYS = ("name", "version", "language", "categories", "themes")
+THEME_KEYS = ("description", "patterns", "exclude", "color", "parent", "review")
+CATEGORY_KEYS = ("description", "color", "parent")
+_COLOUR_RE = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 CODED_COLUMNS = ("doc_id", "segment", "question", "theme", "matched", "pattern", "start", "end")
 WARNING_COLUMNS = ("theme", "field", "pattern", "message")
 BREAK_FORMS = frozenset({".", "!", "?", ";", ":", "…", "...", "..", "?!", "!?"})
@@ -108,6 +121,19 @@ class Theme:
     description: str
     patterns: tuple[Pattern, ...]
     exclude: tuple[Pattern, ...] = ()
+    color: str = ""       # "#rrggbb" or "" (QDA programs)
+    parent: str = ""      # a category's or another theme's name, "" at the top
+    review: bool = False  # patterns were suggested automatically and need checking
+
+
+@dataclass(frozen=True)
+class Category:
+    """A folder of themes (a non-codable code in NVivo/MAXQDA/ATLAS.ti)."""
+
+    name: str
+    description: str = ""
+    color: str = ""
+    parent: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +145,7 @@ class Codebook:
     version: str = ""
     language: str = ""
     source: str = "<codebook>"
+    categories: tuple[Category, ...] = ()
 
     @property
     def theme_names(self) -> list[str]:
@@ -234,7 +261,69 @@ def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:
             raise UserError(f"{where}: duplicate theme name '{name}'; give each theme a unique name")
         seen[folded] = name
         themes.append(_parse_theme(where, name, body))
-    return Codebook(themes=tuple(themes), source=source, **meta)
+    categories = _parse_categories(where, data.get("categories"), seen)
+    _check_parents(where, themes, categories)
+    return Codebook(themes=tuple(themes), source=source, categories=categories, **meta)
+
+
+def _parse_colour(where: str, owner: str, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not _COLOUR_RE.match(value.strip()):
+        raise UserError(f"{where}: {owner}: 'color' must look like \"#1f77b4\" (quote it in the YAML), got {value!r}")
+    return value.strip().lower()
+
+
+def _parse_parent(where: str, owner: str, value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str):
+        raise UserError(f"{where}: {owner}: 'parent' must be the name of a category or theme")
+    return value.strip()
+
+
+def _parse_categories(where: str, data: Any, theme_names: dict) -> tuple[Category, ...]:
+    if data in (None, {}):
+        return ()
+    if not isinstance(data, dict):
+        raise UserError(f"{where}: 'categories' must be a mapping of category name to description, color, parent")
+    categories, seen = [], {}
+    for raw_name, body in data.items():
+        if not isinstance(raw_name, str) or not raw_name.strip():
+            raise UserError(f"{where}: category name {raw_name!r} must be non-empty text")
+        name = raw_name.strip()
+        if name.casefold() in theme_names or name.casefold() in seen:
+            raise UserError(f"{where}: category '{name}' has the name of another category or theme; names must differ")
+        seen[name.casefold()] = name
+        body = {} if body is None else body
+        if not isinstance(body, dict):
+            raise UserError(f"{where}: category '{name}' must be a mapping with keys {', '.join(CATEGORY_KEYS)}")
+        for key in body:
+            if key not in CATEGORY_KEYS:
+                raise UserError(f"{where}: category '{name}': unknown key '{key}'; allowed keys: {', '.join(CATEGORY_KEYS)}")
+        description = body.get("description") or ""
+        if not isinstance(description, str):
+            raise UserError(f"{where}: category '{name}': 'description' must be text")
+        owner = f"category '{name}'"
+        categories.append(Category(name=name, description=description.strip(),
+                                   color=_parse_colour(where, owner, body.get("color")),
+                                   parent=_parse_parent(where, owner, body.get("parent"))))
+    return tuple(categories)
+
+
+def _check_parents(where: str, themes, categories) -> None:
+    """Every parent names a category or theme, and following parents never comes back."""
+    parents = {item.name: item.parent for item in (*categories, *themes)}
+    for item in (*categories, *themes):
+        kind = "category" if isinstance(item, Category) else "theme"
+        if item.parent and item.parent not in parents:
+            raise UserError(f"{where}: {kind} '{item.name}': parent '{item.parent}' is neither a category nor a theme")
+        seen, current = {item.name}, item.parent
+        while current:
+            if current in seen:
+                raise UserError(f"{where}: {kind} '{item.name}': its parents form a loop through '{current}'")
+            seen.add(current)
+            current = parents.get(current, "")
 
 
 def _parse_theme(where: str, name: str, body: Any) -> Theme:
@@ -256,7 +345,13 @@ def _parse_theme(where: str, name: str, body: Any) -> Theme:
     if not patterns:
         raise UserError(f"{where}: theme '{name}' has no patterns; add at least one under 'patterns'")
     exclude = _parse_patterns(where, name, "exclude", body.get("exclude"))
-    return Theme(name=name, description=description.strip(), patterns=patterns, exclude=exclude)
+    review = body.get("review", False)
+    if not isinstance(review, bool):
+        raise UserError(f"{where}: theme '{name}': 'review' must be true or false")
+    owner = f"theme '{name}'"
+    return Theme(name=name, description=description.strip(), patterns=patterns, exclude=exclude,
+                 color=_parse_colour(where, owner, body.get("color")),
+                 parent=_parse_parent(where, owner, body.get("parent")), review=review)
 
 
 def _parse_patterns(where: str, theme: str, key: str, values: Any) -> tuple[Pattern, ...]:
