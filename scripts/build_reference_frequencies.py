@@ -15,8 +15,10 @@ so a survey's lemma and the reference's lemma are the same string:
 - both NDT treebanks (``ndt_nb_train.conll.gz``, ``ndt_nn_train.conll.gz``) with their gold lemmas.
 
 Output: counts only, never text: a header with the total number of words counted, then
-``lemma<TAB>count`` for the ``--keep`` most frequent lemmas (a lemma must occur at least
-``--min-count`` times).
+``lemma<TAB>count<TAB>word class`` for the ``--keep`` most frequent lemmas (a lemma must occur
+at least ``--min-count`` times); the word class is the lemma's most frequent NDT part of speech
+(``subst``, ``verb``, ``adj`` …, empty when the treebanks lack the lemma), used to lead topic
+labels with content words.
 """
 
 from __future__ import annotations
@@ -52,15 +54,24 @@ def count_forms(path: Path, *, max_words: int, language_column: str | None = Non
     return counts, words
 
 
-def ndt_lemmas(path: Path) -> collections.Counter:
-    """Gold lemma counts (lowercased, words only) of an NDT .conll.gz file."""
+def ndt_lemmas(path: Path, word_classes: dict) -> collections.Counter:
+    """Gold lemma counts (lowercased, words only) of an NDT .conll.gz file; counts word classes too."""
     counts = collections.Counter()
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             columns = line.split("\t")
             if len(columns) == 10 and any(ch.isalpha() for ch in columns[1]) and not columns[2].startswith("$"):
-                counts[columns[2].lower()] += 1
+                lemma = columns[2].lower()
+                counts[lemma] += 1
+                word_classes.setdefault(lemma, collections.Counter())[columns[3]] += 1
     return counts
+
+
+def _word_class(classes) -> str:
+    """The lemma's most frequent NDT word class (``subst``, ``verb``, ``adj`` …), or ``""`` if unseen."""
+    if not classes:
+        return ""
+    return sorted(classes.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
 
 def main() -> None:
@@ -86,8 +97,9 @@ def main() -> None:
                     lemmas[lemma] += forms[form]
         total += words
         sources.append(f"{name}: {words} words")
+    word_classes: dict[str, collections.Counter] = {}
     for name in ("ndt_nb_train.conll.gz", "ndt_nn_train.conll.gz"):
-        counts = ndt_lemmas(data / name)
+        counts = ndt_lemmas(data / name, word_classes)
         lemmas.update(counts)
         total += sum(counts.values())
         sources.append(f"{name}: {sum(counts.values())} words")
@@ -97,7 +109,7 @@ def main() -> None:
         handle.write("# General-Norwegian lemma counts (no text), built by scripts/build_reference_frequencies.py "
                      f"from {'; '.join(sources)}\n")
         handle.write(f"# total\t{total}\n")
-        handle.writelines(f"{lemma}\t{count}\n" for lemma, count in kept)
+        handle.writelines(f"{lemma}\t{count}\t{_word_class(word_classes.get(lemma))}\n" for lemma, count in kept)
     print(f"{total} words, {len(lemmas)} lemmas; wrote {len(kept)} to {args.out} ({Path(args.out).stat().st_size} bytes)")
 
 

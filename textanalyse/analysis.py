@@ -74,6 +74,9 @@ class MaterialAnalysis:
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
     # doc_id, respondent, question, lang, lang_reason: each document's language and why
     language_decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # what the codebook misses: candidate, label, size, top_words, stability, typical_answers (masked)
+    codebook_misses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    codebook_misses_summary: dict = field(default_factory=dict)  # segments, coded, uncoded, clustered, unassignable
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
 

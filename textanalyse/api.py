@@ -173,9 +173,24 @@ def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int 
 
     material = load_material(inputs, on_progress=on_progress)
     result = filter_material(material, filters)
-    topics_found = find_topics(material.corpus, keep_word_classes(result.kept, pos), k=k, seed=seed)
+    from textanalyse.themes import code_segments
+
+    themes = code_segments(material.corpus, material.tokens).coded
+    topics_found = find_topics(material.corpus, keep_word_classes(result.kept, pos), k=k, seed=seed, themes=themes)
     stamp(topics_found.topics, material)
     return topics_found
+
+
+def codebook_misses(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, codebook=None,
+                    on_progress=None):
+    """``topics --codebook-misses``: candidate new themes among the answers no codebook theme codes."""
+    from textanalyse.codebook_misses import codebook_misses as find_misses
+    from textanalyse.themes import code_segments
+
+    material = load_material(inputs, on_progress=on_progress)
+    result = filter_material(material, filters)
+    themes = code_segments(material.corpus, material.tokens, codebook).coded
+    return find_misses(material.corpus, result.kept, themes, k=k, seed=seed)
 
 
 def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:

@@ -66,9 +66,27 @@ def reference_frequencies() -> tuple[dict[str, int], int]:
             if line.startswith("# total\t"):
                 total = int(line.split("\t")[1])
             elif not line.startswith("#"):
-                lemma, count = line.rstrip("\n").split("\t")
+                lemma, count = line.rstrip("\n").split("\t")[:2]
                 counts[lemma] = int(count)
     return counts, total
+
+
+@lru_cache(maxsize=1)
+def reference_word_classes() -> dict[str, str]:
+    """Lemma → its most frequent word class in the NDT treebanks (``subst``, ``verb``, ``adj`` …).
+
+    Example:
+        >>> reference_word_classes()["bolig"], reference_word_classes()["hjelpe"]
+        ('subst', 'verb')
+    """
+    path = resources.files("textanalyse") / "data" / "general_norwegian_lemmas.tsv.gz"
+    classes = {}
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.rstrip("\n").split("\t")
+            if not line.startswith("#") and len(fields) > 2 and fields[2]:
+                classes[fields[0]] = fields[2]
+    return classes
 
 
 @lru_cache(maxsize=1)

@@ -180,7 +180,8 @@ def _topics(analysis: MaterialAnalysis, corpus, kept, config: dict) -> None:
 
     selected = keep_word_classes(kept, settings["pos"])
     try:
-        topics = find_topics(corpus, selected, k=settings["k"], seed=settings["seed"], min_words=settings["min_words"])
+        topics = find_topics(corpus, selected, k=settings["k"], seed=settings["seed"], min_words=settings["min_words"],
+                             themes=analysis.theme_coded)
     except UserError as error:
         # Too little material for topics is a finding, not a failure: the rest of the run stands.
         analysis.notes.append(f"Emner ble ikke beregnet: {error}")
@@ -189,6 +190,12 @@ def _topics(analysis: MaterialAnalysis, corpus, kept, config: dict) -> None:
     analysis.topic_assignments = topics.assignments
     analysis.topic_left_out = topics.left_out
     analysis.topic_stability = topics.stability
+    if len(analysis.theme_coded):
+        from textanalyse.codebook_misses import candidates_with_answers, codebook_misses
+
+        misses = codebook_misses(corpus, selected, analysis.theme_coded, seed=settings["seed"])
+        analysis.codebook_misses = candidates_with_answers(misses, mask=True)
+        analysis.codebook_misses_summary = misses.summary
 
 
 def _comparisons(analysis: MaterialAnalysis, material: Material, filtered, material_config: dict, config: dict):
@@ -272,6 +279,7 @@ def write_csv_tables(result: RunResult, folder: Path) -> list[str]:
         prefix = slug(material.name)
         save(material.overview, f"{prefix}_oversikt")
         save(material.language_decisions, f"{prefix}_maalform")
+        save(material.codebook_misses, f"{prefix}_kandidattema")
         save(material.groups, f"{prefix}_grupper")
         save(material.filter_report, f"{prefix}_filtre")
         save(material.frequencies, f"{prefix}_ordfrekvenser")

@@ -628,7 +628,24 @@ def _topic_section(material, ids) -> str:
     if _has(material.topic_left_out):
         parts.append(f"<p class=\"merknad\">{esc(len(material.topic_left_out))} tekster er holdt utenfor "
                      "emneanalysen (se arket «Utenfor emner»).</p>")
+    parts.append(_codebook_misses_part(material))
     parts.append("</section>")
+    return "".join(parts)
+
+
+def _codebook_misses_part(material) -> str:
+    """What the codebook misses: candidate new themes among the uncoded answers."""
+    summary = getattr(material, "codebook_misses_summary", None) or {}
+    if not summary:
+        return ""
+    parts = ["<h4>Det kodeboka ikke fanger</h4>",
+             f"<p>{esc(summary['uncoded'])} av {esc(summary['segments'])} tekster fikk ikke noe tema fra kodeboka. "
+             f"{esc(summary['clustered'])} av dem er gruppert etter felles ord; gruppene under er kandidater til nye "
+             "tema (eller til nye mønstre i eksisterende tema), med typiske svar (avidentifisert). "
+             "Les svarene før dere gir gruppen et navn.</p>"]
+    if _has(material.codebook_misses):
+        parts.append(table_html(material.codebook_misses, columns=[
+            "candidate", "label", "size", "top_words", "stability", "typical_answers"]))
     return "".join(parts)
 
 

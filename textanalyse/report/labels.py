@@ -32,6 +32,8 @@ COLUMN_LABELS: dict[str, str] = {
     "timestamp": "Tidsstempel",
     "lang": "Målform",
     "lang_reason": "Hvorfor denne målformen",
+    "candidate": "Kandidat",
+    "typical_answers": "Typiske svar",
     "documents": "Dokumenter",
     "respondents": "Respondenter",
     "nonanswers": "Ikke-svar",

@@ -96,6 +96,7 @@ def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
         add("Oversikt", material.overview, always=True)
         add("Grupper", material.groups)
         add("Målform", getattr(material, "language_decisions", None))
+        add("Kandidattema", getattr(material, "codebook_misses", None))
         add("Ikke-svar", material.corpus.nonanswers)
         report = material.filter_report
         if isinstance(report, pd.DataFrame) and "words" in report.columns:
