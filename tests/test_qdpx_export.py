@@ -8,6 +8,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from conftest import survey_corpus
 from lxml import etree
 
 from textanalyse.corpus import Corpus
@@ -40,14 +41,7 @@ LABELS = {"fungerer_bra": "Hva fungerer bra?", "fungerer_darlig": "Hva fungerer 
 
 
 def survey() -> Corpus:
-    records = []
-    for question, texts in ANSWERS.items():
-        for number, text in enumerate(texts, start=1):
-            record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
-                      "source": "svar.csv", "text": text}
-            record.update({column: values[number - 1] for column, values in METADATA.items()})
-            records.append(record)
-    return Corpus.from_documents(records, metadata_columns=tuple(METADATA), sources=("svar.csv",))
+    return survey_corpus(ANSWERS, **METADATA)
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +298,17 @@ def test_transcript_themes_point_into_the_original_text(transcript_material):
              if c.code in themes]
     # interviewer turns are not analysed; a phrase across a transcription note keeps the note
     assert found == [("Bolig", "bolig"), ("Ventetid", "lang [pause] ventetid"), ("Arbeid", "jobb")]
+
+
+def test_imported_transcript_coding_names_the_informant_turns(transcript_material, tmp_path):
+    from textanalyse.qdpx.importer import import_file
+
+    material, codebook = transcript_material
+    project = build_project([material], title="Intervjuer", seed="x", created=CREATED, codebook=codebook)
+    table = import_file(write_qdpx(project, tmp_path / "t.qdpx")).coding
+    themes = table[table["code"].isin(codebook.theme_names)]
+    assert [tuple(r) for r in themes[["code", "doc_id", "segment", "segment_start", "segment_end"]].itertuples(
+        index=False)] == [("Bolig", "U01", 0, 25, 30), ("Ventetid", "U01", 0, 65, 86), ("Arbeid", "U01", 1, 22, 26)]
 
 
 def test_turn_spans_and_alignment():

@@ -215,26 +215,31 @@ class _Builder:
         table = self.human
         if table is None or table.empty:
             return
+        if "theme" not in table.columns and "code" in table.columns:   # an imported coding table
+            table = table.rename(columns={"code": "theme"})
         missing = [column for column in HUMAN_COLUMNS if column not in table.columns]
         if missing:
             raise UserError(f"human codings: column '{missing[0]}' is missing; the table needs "
-                            f"{', '.join(HUMAN_COLUMNS)} (and optionally start, end)")
-        spans = "start" in table.columns and "end" in table.columns
+                            f"{', '.join(HUMAN_COLUMNS)} (and optionally segment_start, segment_end)")
+        spans = "segment_start" in table.columns and "segment_end" in table.columns
         for number, row in enumerate(table.to_dict("records"), start=2):
             theme = str(row["theme"]).strip()
-            if theme in NO_THEME:
+            doc_id = str(row["doc_id"]).strip()
+            if theme in NO_THEME or doc_id in ("", "nan"):   # no theme, or a passage outside our documents
                 continue
-            doc_id = str(row["doc_id"])
             place = next((self.places[(m.name, doc_id)] for m in materials if (m.name, doc_id) in self.places), None)
             segment = _whole(row["segment"], f"human codings row {number}: segment")
             if place is None or segment not in place.segments:
                 raise UserError(f"human codings: document '{doc_id}' segment {segment} is not in the material; "
                                 "check doc_id and segment against the coding sheet")
-            if spans and str(row.get("start", "")).strip() not in ("", "nan"):
-                start, end = place.span(segment, _whole(row["start"], f"human codings row {number}: start"),
-                                        _whole(row["end"], f"human codings row {number}: end"))
-            else:
-                start, end = place.span(segment)
+            seg_start, seg_end, _ = place.segments[segment]
+            start, end = seg_start, seg_end
+            if spans and str(row.get("segment_start", "")).strip() not in ("", "nan"):
+                where = f"human codings row {number}"
+                start = seg_start + _whole(row["segment_start"], f"{where}: segment_start")
+                end = seg_start + _whole(row["segment_end"], f"{where}: segment_end")
+                if not seg_start <= start <= end <= seg_end:
+                    raise UserError(f"{where}: segment_start/segment_end lie outside segment {segment} of '{doc_id}'")
             user = self.user(str(row["user"]).strip() or "ukjent koder")
             self.select(place, start, end, self.code_for(theme), user=user, kind="human",
                         key=(doc_id, segment, theme, user, start, end))
@@ -316,8 +321,10 @@ def build_project(materials, *, title: str, seed: str, created: str, codebook=No
     """The project for ``materials`` (a list of :class:`ExportMaterial`).
 
     ``human``: human coding decisions, one row per (segment, theme, coder): ``doc_id,
-    segment, theme, user`` and optionally ``start, end`` (offsets into the segment's text);
-    theme ``(ingen)`` rows are skipped. ``created``: the fixed ``xsd:dateTime`` stamped on
+    segment, theme, user`` (``code`` for ``theme`` in a table from ``import-qdpx``) and
+    optionally ``segment_start, segment_end``: offsets into the segment as it stands in the
+    exported source (a survey answer's text; a transcript turn's original text), else the
+    whole segment. Theme ``(ingen)`` rows are skipped. ``created``: the fixed ``xsd:dateTime`` stamped on
     everything, so two exports of the same input are identical.
 
     Example:
