@@ -170,6 +170,24 @@ def test_automatic_and_human_codings_have_their_own_users(survey_material):
             assert selection.created == CREATED and all(c.created == CREATED for c in selection.codings)
 
 
+def test_assisted_coding_keeps_the_coders_own_codes_apart(survey_material):
+    material, codebook = survey_material
+    coded = pd.DataFrame([
+        {"doc_id": "R2:fungerer_bra", "segment": 0, "question": "fungerer_bra", "theme": "NAV", "matched": "",
+         "pattern": "", "start": 0, "end": len(ANSWERS["fungerer_bra"][1]), "probability": 1.0, "source": "human"},
+        {"doc_id": "R3:fungerer_bra", "segment": 0, "question": "fungerer_bra", "theme": "Bolig", "matched": "",
+         "pattern": "", "start": 0, "end": len(ANSWERS["fungerer_bra"][2]), "probability": 0.91,
+         "source": "model"}])
+    assisted = ExportMaterial(material.name, material.corpus, coded=coded, question_labels=LABELS)
+    project = build_project([assisted], title="Eksempel", seed="Eksempel", created=CREATED, codebook=codebook)
+    users = {user.guid: user.name for user in project.users}
+    codes = {code.guid: code.name for code in project.codes}
+    found = [(source.name, codes.get(c.code), users[c.user], source.text[s.start:s.end])
+             for source in project.sources for s in source.selections for c in s.codings if c.code in codes]
+    assert found == [("R2", "NAV", "koder (kodeark)", "Hjelpen fra NAV var grei, og jeg fikk jobb på et lager."),
+                     ("R3", "Bolig", AUTOMATIC_USER, "Det er trygt å ha et sted å bo og folk å snakke med.")]
+
+
 def test_human_codings_must_name_known_documents(survey_material):
     wrong = pd.DataFrame([{"doc_id": "R9:fungerer_bra", "segment": 0, "theme": "Bolig", "user": "Kari"}])
     with pytest.raises(UserError, match="document 'R9:fungerer_bra' segment 0 is not in the material"):
