@@ -558,7 +558,7 @@ def test_run_never_replaces_a_folder_that_is_not_an_earlier_result(project, work
     assert_clean_error(guarded(work, "run", config, "--out", "fil.txt", "--overwrite"), "not a folder")
     assert_clean_error(guarded(work, "run", config, "--out", "fil.txt/ut"), "cannot write here")
     # --out the project folder itself, or the current folder: the inputs must survive
-    assert_clean_error(guarded(work, "run", config, "--out", project, "--overwrite"), "not an earlier results folder")
+    assert_clean_error(guarded(work, "run", config, "--out", project, "--overwrite"), "holds the input")
     assert_clean_error(guarded(work, "run", config, "--out", ".", "--overwrite"), "current folder")
 
 

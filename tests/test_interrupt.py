@@ -120,9 +120,9 @@ def test_a_finished_overwrite_replaces_everything_and_leaves_nothing(first_run, 
     base, out, files = first_run
     copy = tmp_path / "OUT"
     shutil.copytree(out, copy)
-    (copy / "gammel.txt").write_text("fra en eldre kjøring", encoding="utf-8")
+    (copy / ".DS_Store").write_bytes(b"Finder")  # clutter a user's file browser adds; anything else is refused
     env = {"XDG_CACHE_HOME": str(base / "cache")}
     result = CliRunner(env=env).invoke(main, ["run", str(base / "analyse.toml"), "--out", str(copy), "--overwrite"])
     assert result.exit_code == 0, result.output
-    assert not (copy / "gammel.txt").exists() and (copy / "rapport.html").is_file()
+    assert not (copy / ".DS_Store").exists() and (copy / "rapport.html").is_file()
     assert leftovers(tmp_path) == []

@@ -73,6 +73,7 @@ import pandas as pd
 
 from textanalyse import stats
 from textanalyse.errors import UserError
+from textanalyse.messages import shown_values
 
 __all__ = [
     "KEYNESS_COLUMNS",
@@ -182,7 +183,7 @@ class _Groups:
     def _unknown(self, values: list[str], option: str, what: str) -> None:
         unknown = [v for v in values if v not in self.values]
         if unknown:
-            shown = ", ".join(repr(v) for v in self.values) or "(none)"
+            shown = shown_values(self.values, column=self.group_column)
             raise UserError(
                 f"{what}: {option} value {', '.join(repr(v) for v in unknown)} not found in column "
                 f"'{self.group_column}'; values are: {shown}"
@@ -193,7 +194,7 @@ class _Groups:
         targets = _values_list(target)
         references = _values_list(reference)
         if len(self.values) < 2:
-            shown = ", ".join(repr(v) for v in self.values) or "(none)"
+            shown = shown_values(self.values, column=self.group_column)
             raise UserError(
                 f"{what}: column '{self.group_column}' needs at least two non-empty values to compare; "
                 f"values are: {shown}"

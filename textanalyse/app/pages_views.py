@@ -66,10 +66,7 @@ def compare_context(request: Request) -> dict:
 
 
 def _plot_keyness(table, path, *, labels):
-    try:
-        from textanalyse.report.figures import plot_keyness
-    except ImportError:       # before the figures move into report/figures.py
-        from textanalyse.compare import plot_keyness
+    from textanalyse.compare import plot_keyness
     return plot_keyness(table, path, labels=labels)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from textanalyse.errors import UserError
+from textanalyse.messages import header_looks_like_data, shown_columns
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
 CANDIDATE_SEPARATORS = (";", ",", "\t", "|")
@@ -220,6 +221,8 @@ def require_columns(table: pd.DataFrame, columns, path, *, option: str) -> None:
     for column in columns:
         if column in existing:
             continue
+        if header_looks_like_data(existing):  # no header row: the "names" are the first answers
+            raise UserError(f"{path}: {option} column '{column}' not found. {shown_columns(existing)}")
         close = difflib.get_close_matches(column, existing, n=1, cutoff=0.5)
         hint = f"; did you mean '{close[0]}'?" if close else "."
-        raise UserError(f"{path}: {option} column '{column}' not found{hint} Columns are: {', '.join(existing)}")
+        raise UserError(f"{path}: {option} column '{column}' not found{hint} {shown_columns(existing)}")
