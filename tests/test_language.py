@@ -76,7 +76,7 @@ def test_scores_add_up_over_words():
 def test_report_overview_says_how_languages_were_decided():
     from types import SimpleNamespace
 
-    from textanalyse.report.html import _language_basis_sentence
+    from textanalyse.report.sections import _language_basis_sentence
 
     decisions = decide_languages(pd.DataFrame({"doc_id": ["1", "2", "3"], "respondent": ["1", "2", "3"],
                                                "text": ["Eg fekk ikkje hjelp.", "Kva skal eg gjere no?", "Bra."]}))

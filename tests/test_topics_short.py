@@ -77,7 +77,7 @@ def test_what_the_codebook_misses(material):
 
 
 def test_report_lists_candidate_themes():
-    from textanalyse.report.html import _codebook_misses_part
+    from textanalyse.report.sections import _codebook_misses_part
 
     material = SimpleNamespace(codebook_misses_summary={"segments": 10, "coded": 6, "uncoded": 4, "clustered": 3,
                                                         "unassignable": 1},

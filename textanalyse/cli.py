@@ -609,5 +609,53 @@ def app(project_folder, host, port, no_browser):
     serve(project_folder, host=host, port=port, open_browser=not no_browser, cache_dir=default_cache_dir())
 
 
+@main.group(cls=Commands)
+def cache():
+    """The private annotation cache: where it is, how big, and emptying it.
+
+    \b
+    Example:
+        textanalyse cache info
+        textanalyse cache clear
+    """
+
+
+def cache_dir_option(command):
+    return click.option("--cache-dir", default=None,
+                        help="Annotation cache folder (default: ~/.cache/textanalyse).")(command)
+
+
+@cache.command("info")
+@cache_dir_option
+@handle_errors
+def cache_info(cache_dir):
+    """Show the cache folder, the number of cached annotations and their size (no text).
+
+    \b
+    Example:
+        textanalyse cache info --cache-dir ~/.cache/textanalyse
+    """
+    from textanalyse.nlp.cache import cache_info as info
+
+    for line in info(cache_dir or default_cache_dir()).lines():
+        click.echo(line)
+
+
+@cache.command("clear")
+@cache_dir_option
+@handle_errors
+def cache_clear(cache_dir):
+    """Remove every cached annotation (the next run annotates again).
+
+    \b
+    Example:
+        textanalyse cache clear
+    """
+    from textanalyse.nlp.cache import clear_cache
+
+    folder = cache_dir or default_cache_dir()
+    click.echo(f"removed {clear_cache(folder)} cache files from {folder}")
+
+
 if __name__ == "__main__":
     main()

@@ -56,9 +56,14 @@ def load_config(path, *, overrides=()) -> dict:
             bare words are strings).
 
     Example:
-        >>> config = load_config("corpora/eksempel/analyse.toml")      # doctest: +SKIP
-        >>> config["filters"]["min_length"]                            # doctest: +SKIP
-        4
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "svar.csv").write_text("id;fungerer_bra\\n1;God oppfølging.\\n", encoding="utf-8")
+        >>> _ = (folder / "analyse.toml").write_text(
+        ...     '[[material]]\\nname = "Undersøkelse"\\nsurvey = "svar.csv"\\ntext_columns = ["fungerer_bra"]\\n')
+        >>> config = load_config(folder / "analyse.toml", overrides=["filters.min_length=3"])
+        >>> config["filters"]["min_length"], config["material"][0]["survey"] == str(folder / "svar.csv")
+        (3, True)
     """
     path = Path(path)
     if not path.exists():

@@ -20,10 +20,12 @@ PARALLEL_WORD_THRESHOLD = 400_000
 __all__ = ["TOKEN_COLUMNS", "annotate", "resolve_pipeline", "segment_languages", "language_decisions"]
 
 
-def language_decisions(corpus: Corpus, *, language: str = "auto") -> pd.DataFrame:
+def language_decisions(corpus: Corpus, *, language: str = "auto", cache_dir=None) -> pd.DataFrame:
     """``doc_id, lang, lang_reason`` per document (see :func:`textanalyse.nlp.language.decide_languages`).
 
-    Survey answers are pooled per respondent, transcripts per informant.
+    Survey answers are pooled per respondent, transcripts per informant. ``cache_dir`` is
+    accepted for the callers' sake; the decision is a dictionary lookup per word, cheaper than
+    a cache read.
     """
     unit = "informanten" if corpus.kind == "transcripts" else "respondenten"
     return decide_languages(corpus.documents, language=language, unit=unit)
@@ -58,6 +60,8 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
         ['få', 'god', 'oppfølging', '.']
     """
     texts = corpus.segments["text"].astype(str).tolist()
+    if cache.prepare(cache_dir) is None:  # a folder that is not the user's own is refused before the work
+        cache_dir = None
     decisions = language_decisions(corpus, language=language)
     # The key holds every segment's language, so a changed decision never reuses a stale table.
     langs = segment_languages(corpus, decisions=decisions)

@@ -16,8 +16,9 @@ Read from the material (``MaterialAnalysis``): ``keep_interviewer`` (whether the
 interviewer's turns were counted) and ``topic_result`` (``params``: ``k``, ``k_range``,
 ``n_reruns``; ``k_scores``: the k actually tried).
 
-Example:
-    >>> text = methods_paragraph(material, settings=result.config)      # doctest: +SKIP
+Usage (a finished run; :func:`textanalyse.run.run_analysis`'s doctest writes one)::
+
+    text = methods_paragraph(result.materials[0], settings=result.config)
 """
 
 from __future__ import annotations
