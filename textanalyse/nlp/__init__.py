@@ -23,12 +23,22 @@ __all__ = ["TOKEN_COLUMNS", "annotate", "resolve_pipeline", "segment_languages",
 def language_decisions(corpus: Corpus, *, language: str = "auto", cache_dir=None) -> pd.DataFrame:
     """``doc_id, lang, lang_reason`` per document (see :func:`textanalyse.nlp.language.decide_languages`).
 
-    Survey answers are pooled per respondent, transcripts per informant. ``cache_dir`` is
-    accepted for the callers' sake; the decision is a dictionary lookup per word, cheaper than
-    a cache read.
+    Survey answers are pooled per respondent, transcripts per informant; remembered in the
+    cache when one is set.
     """
-    unit = "informanten" if corpus.kind == "transcripts" else "respondenten"
-    return decide_languages(corpus.documents, language=language, unit=unit)
+    if language not in ("auto", "nb", "nn"):
+        from textanalyse.errors import UserError
+
+        raise UserError(f"language '{language}' is not supported; use auto, nb or nn")
+    documents = corpus.documents
+    key = cache.language_key(documents, language) if cache_dir is not None else None
+    decisions = cache.load_languages(cache_dir, key, documents) if key else None
+    if decisions is None or "lang_reason" not in decisions.columns:
+        unit = "informanten" if corpus.kind == "transcripts" else "respondenten"
+        decisions = decide_languages(documents, language=language, unit=unit)
+        if key:
+            cache.store_languages(cache_dir, key, decisions)
+    return decisions
 
 
 def segment_languages(corpus: Corpus, *, language: str = "auto", decisions: pd.DataFrame | None = None) -> np.ndarray:
@@ -62,7 +72,7 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
     texts = corpus.segments["text"].astype(str).tolist()
     if cache.prepare(cache_dir) is None:  # a folder that is not the user's own is refused before the work
         cache_dir = None
-    decisions = language_decisions(corpus, language=language)
+    decisions = language_decisions(corpus, language=language, cache_dir=cache_dir)
     # The key holds every segment's language, so a changed decision never reuses a stale table.
     langs = segment_languages(corpus, decisions=decisions)
     if isinstance(pipeline, str):
