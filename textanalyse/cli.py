@@ -152,8 +152,11 @@ def emit(table, out, *, title=None, sheet_name="tabell", for_people=False) -> No
 
 OUTPUT_OPTIONS = {"out": "--out", "filter_report": "--filter-report", "coded_out": "--coded-out",
                   "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report",
-                  "codebook_out": "--codebook-out", "coding_out": "--coding-out"}
-INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config", "file", "human_codings")
+                  "codebook_out": "--codebook-out", "coding_out": "--coding-out",
+                  "agreement_out": "--agreement-out", "review_out": "--review-out",
+                  "suggestions_out": "--suggestions-out", "disagreements_out": "--disagreements"}
+INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config", "file", "human_codings",
+                 "human", "sheet_a", "sheet_b")
 
 
 def check_outputs(params: dict) -> None:
@@ -392,6 +395,9 @@ def themes(**params):
 @click.option("--pos", multiple=True, metavar="UPOS", help="Only these word classes, e.g. --pos NOUN --pos ADJ.")
 @click.option("--out", callback=table_path, help="Write the topics to FILE.csv/.xlsx.")
 @click.option("--assignments-out", metavar="FILE", callback=table_path, help="Also write each answer's topic to FILE.csv/.xlsx.")
+@click.option("--codebook-misses", is_flag=True,
+              help="Instead: cluster the answers no codebook theme codes into candidate new themes.")
+@click.option("--codebook", metavar="YAML", help="Codebook for --codebook-misses (default: the shipped one).")
 @handle_errors
 def topics(**params):
     """Find topics in the answers with NMF (inductive), with a stability figure.
@@ -399,15 +405,28 @@ def topics(**params):
     \b
     Example:
         textanalyse topics brukerundersokelse.csv --text-col forslag --id-col respondent_id --k auto --seed 1
+        textanalyse topics brukerundersokelse.csv --text-col forslag --id-col respondent_id --codebook-misses
     """
     from textanalyse import api
 
     k, seed, pos, out, assignments_out = (params.pop(key) for key in ("k", "seed", "pos", "out", "assignments_out"))
+    misses, codebook = params.pop("codebook_misses"), params.pop("codebook")
     if k != "auto":
         if not str(k).isdigit():
             raise UserError(f"--k must be auto or a whole number, got {k!r}")
         k = int(k)
     inputs, filters = build_inputs(params), build_filters(params)
+    if misses:
+        from textanalyse.codebook_misses import candidates_with_answers
+
+        with progress("Annoterer") as on_progress:
+            found = api.codebook_misses(inputs, filters, k=k, seed=seed, codebook=codebook, on_progress=on_progress)
+        summary = found.summary
+        click.echo(f"{summary['uncoded']} of {summary['segments']} answers match no codebook theme; "
+                   f"{summary['clustered']} grouped into {len(found.candidates)} candidate themes"
+                   + (f" ({found.note})" if found.note else ""), err=True)
+        emit(candidates_with_answers(found), out, title="Kandidater til nye tema", sheet_name="kandidater")
+        return
     with progress("Annoterer") as on_progress:
         result = api.topics(inputs, filters, k=k, seed=seed, pos=pos, on_progress=on_progress)
     if assignments_out:
@@ -644,6 +663,17 @@ def cache_clear(cache_dir):
 
     folder = cache_dir or default_cache_dir()
     click.echo(f"removed {clear_cache(folder)} cache files from {folder}")
+
+
+def _register_coding_commands() -> None:
+    """code-sheet, code and agreement live with assisted coding (textanalyse/coding/commands.py)."""
+    import textanalyse.cli as cli
+    from textanalyse.coding.commands import register
+
+    register(main, cli)
+
+
+_register_coding_commands()
 
 
 if __name__ == "__main__":

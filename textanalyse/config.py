@@ -26,8 +26,8 @@ DEFAULTS = {
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
-    "themes": {"codebook": "default"},
-    "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 3, "pos": []},
+    "themes": {"codebook": "default", "human": []},
+    "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 1, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
                "min_words": 8, "max_words": 60},
@@ -44,8 +44,8 @@ CHOICES = {
     ("filters", "unit"): UNITS,
 }
 # Settings that hold file paths: resolved against the config file's folder.
-PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir"),
-             ("output", "qdpx_codings")}
+PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("themes", "human"),
+             ("output", "dir"), ("output", "qdpx_codings")}
 MATERIAL_PATH_KEYS = {"survey", "transcripts", "meta"}
 
 

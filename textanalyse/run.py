@@ -126,6 +126,8 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
     for material_config in config["material"]:
         if material_config["meta"]:
             inputs[material_config["meta"]] = file_sha256(material_config["meta"])
+    for sheet in config["themes"].get("human", []):
+        inputs[sheet] = file_sha256(sheet)
     word_lists = {}
     for material in materials:
         for stoplist in material.stoplists:

@@ -224,7 +224,11 @@ def theme_chart(summary: pd.DataFrame, path, *, group_column: str | None = None,
                                      for name, n, rows in series], thin_single=True)
             if k == 1 and series[0][1] is not None:
                 title = f"{title} (n = {series[0][1]})" if title else f"n = {series[0][1]}"
-            ax.set_yticks(np.arange(len(themes))[::-1].astype(float), labels=themes)
+            flagged = set()
+            if "low_agreement" in summary.columns:  # validated coding: weak agreement is marked on the share
+                flagged = set(summary.loc[summary["low_agreement"].astype(bool), "theme"].astype(str))
+            ax.set_yticks(np.arange(len(themes))[::-1].astype(float),
+                          labels=[f"{theme} (κ < 0,6)" if theme in flagged else theme for theme in themes])
             upper = max(float(np.nanmax(np.nan_to_num(100 * rows["ci_high"].to_numpy(dtype=float)), initial=0.0))
                         for _, _, rows in series)
             ax.set_xlim(0, min(100.0, max(10.0, math.ceil(upper * 1.05 / 10) * 10)))

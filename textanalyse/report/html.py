@@ -29,6 +29,7 @@ from textanalyse.atomic import write_text
 from textanalyse.report import sections as s
 from textanalyse.report.html_tables import esc, table_html
 from textanalyse.report.plan import FIGURE_FOLDER, FigureSpec, _alpha, figure_plan, slug, write_figures
+from textanalyse.report.validation import validation_section
 
 __all__ = ["FIGURE_FOLDER", "esc", "figure_plan", "render_html", "slug", "table_html", "write_figures", "write_html"]
 
@@ -64,6 +65,7 @@ def render_html(result, figures: dict, *, plan: list[FigureSpec] | None = None) 
             ("Oversikt", s._overview_section(material, ids)),
             ("Mest brukte ord", s._frequency_section(material, index, plan, figures, ids)),
             ("Temaer", s._theme_section(material, index, plan, figures, ids, result.codebook_name)),
+            ("Validering av kodingen", validation_section(material, ids)),
             ("Sammenligninger", s._comparison_section(material, index, plan, figures, ids, alpha)),
             ("Lukkede spørsmål", closed_section_html(material, ids)),
             ("Bølger", wave_section_html(material, index, plan, figures, ids)),
