@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,11 +147,29 @@ def themes(inputs: InputOptions, *, codebook=None, group_by=None, on_progress=No
     if group_by and group_by not in material.corpus.metadata_columns:
         raise UserError(f"--group-by column '{group_by}' not found; metadata columns are: "
                         + (", ".join(material.corpus.metadata_columns) or "(none)"))
+    if group_by:
+        from textanalyse.messages import refuse_free_text_grouping
+
+        refuse_free_text_grouping(material.corpus.documents, group_by, option="--group-by")
     summary = theme_summary(coding.coded, material.corpus.documents, group_column=group_by, themes=book.theme_names)
     return coding.coded, stamp(summary, material), cooccurrence(coding.coded, themes=book.theme_names), coding.warnings
 
 
-def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, pos=(), on_progress=None):
+@contextlib.contextmanager
+def about(material: str):
+    """Prefix an analysis's error with the file or material it is about (``svar.csv: topics: …``)."""
+    try:
+        yield
+    except UserError as error:
+        raise UserError(f"{material}: {error}") from None
+
+
+def _named(inputs: InputOptions) -> str:
+    return ", ".join(str(path) for path in inputs.paths)
+
+
+def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, pos=(), min_words: int = 3,
+           on_progress=None):
     """The ``topics`` command: NMF topics with stability; returns the ``TopicResult``.
 
     ``pos`` keeps only these word classes (e.g. ``("NOUN", "ADJ")``; needs a tagging pipeline).
@@ -159,19 +178,38 @@ def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int 
 
     material = load_material(inputs, on_progress=on_progress)
     result = filter_material(material, filters)
-    topics_found = find_topics(material.corpus, keep_word_classes(result.kept, pos), k=k, seed=seed)
+    with about(_named(inputs)):
+        topics_found = find_topics(material.corpus, keep_word_classes(result.kept, pos), k=k, seed=seed,
+                                   min_words=min_words)
     stamp(topics_found.topics, material)
     return topics_found
 
 
+UPOS_TAGS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+             "SCONJ", "SYM", "VERB", "X")
+
+
 def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
-    """Only tokens of the given UPOS classes; an error if the pipeline tagged none."""
+    """Only tokens of the given UPOS classes; an error for an unknown class or if the pipeline tagged none.
+
+    Example:
+        >>> keep_word_classes(pd.DataFrame({"pos": ["NOUN"]}), ["BANAN"])
+        Traceback (most recent call last):
+        ...
+        textanalyse.errors.UserError: --pos 'BANAN' is not a word class; use Universal Dependencies tags such as NOUN, VERB, ADJ, PROPN
+    """
     if not pos:
         return kept
-    wanted = {tag.upper() for tag in pos}
+    wanted = {str(tag).strip().upper() for tag in pos}
+    unknown = sorted(wanted - set(UPOS_TAGS))
+    if unknown:
+        raise UserError(f"--pos '{unknown[0]}' is not a word class; use Universal Dependencies tags such as "
+                        "NOUN, VERB, ADJ, PROPN")
+    if kept is None:
+        return kept
     tags = kept["pos"].astype(str)
     if (tags == "").all():
-        raise UserError("word classes (pos) need a pipeline that tags them; use --pipeline accurate "
+        raise UserError("word classes (--pos) need a pipeline that tags them; use --pipeline accurate "
                         "or an installed nb_core_news_* package")
     return kept[tags.isin(wanted).to_numpy()]
 
@@ -186,8 +224,9 @@ def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, 
     if group_column != "question" and group_column not in material.corpus.metadata_columns:
         raise UserError(f"--group-col '{group_column}' not found; use question or one of: "
                         + (", ".join(material.corpus.metadata_columns) or "(none)"))
-    table = keyness(material.tokens, result.kept, material.corpus.documents, group_column=group_column,
-                    target=target, reference=reference, min_count=min_count, min_documents=min_documents)
+    with about(_named(inputs)):
+        table = keyness(material.tokens, result.kept, material.corpus.documents, group_column=group_column,
+                        target=target, reference=reference, min_count=min_count, min_documents=min_documents)
     return stamp(table, material)
 
 
@@ -207,8 +246,9 @@ def quotes(inputs: InputOptions, *, words=(), themes=(), codebook=None, per_item
         if unknown:
             raise UserError(f"theme '{unknown[0]}' is not in the codebook; themes are: {', '.join(book.theme_names)}")
         coded = code_segments(material.corpus, material.tokens, book).coded
-    table = quote_candidates(material.corpus, material.tokens, words=words, coded=coded, themes=themes,
-                             per_item=per_item, min_words=min_words, max_words=max_words, group_column=group_by)
+    with about(_named(inputs)):
+        table = quote_candidates(material.corpus, material.tokens, words=words, coded=coded, themes=themes,
+                                 per_item=per_item, min_words=min_words, max_words=max_words, group_column=group_by)
     return stamp(table, material)
 
 

@@ -148,7 +148,10 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
     if config["topics"]["enabled"]:
         _topics(analysis, corpus, filtered.kept, config)
     step(1)
-    _comparisons(analysis, material, filtered, material_config, config)
+    from textanalyse.api import about
+
+    with about(f"material '{material_config['name']}'"):
+        _comparisons(analysis, material, filtered, material_config, config)
     step(1)
     if config["quotes"]["enabled"]:
         from textanalyse.quotes import quote_candidates
@@ -156,12 +159,13 @@ def analyse_material(material_config: dict, config: dict, *, cache_dir=None, on_
         quotes_config = config["quotes"]
         from textanalyse.quotes import POSITION_COLUMNS
 
-        quotes = quote_candidates(
-            corpus, tokens, words=quotes_config["words"],
-            coded=analysis.theme_coded if len(analysis.theme_coded) else None, themes=quotes_config["themes"],
-            per_item=quotes_config["per_item"], min_words=quotes_config["min_words"],
-            max_words=quotes_config["max_words"], group_column=group_columns[0] if group_columns else None,
-            positions=True)
+        with about(f"material '{material_config['name']}'"):
+            quotes = quote_candidates(
+                corpus, tokens, words=quotes_config["words"],
+                coded=analysis.theme_coded if len(analysis.theme_coded) else None, themes=quotes_config["themes"],
+                per_item=quotes_config["per_item"], min_words=quotes_config["min_words"],
+                max_words=quotes_config["max_words"], group_column=group_columns[0] if group_columns else None,
+                positions=True)
         analysis.quotes = quotes.drop(columns=POSITION_COLUMNS)
         analysis.quote_positions = quotes[POSITION_COLUMNS].reset_index(drop=True)
     step(1)

@@ -274,7 +274,8 @@ def find_topics(
     if n_units < 6 or len(vocab) < 2:
         raise UserError(
             f"topics: only {n_units} segments with at least {min_words} words and {len(vocab)} shared words "
-            "remain; topics need more material (or lower min_words)"
+            "remain; topics need more material (more answers or questions, or a lower --min-words / "
+            "topics.min_words)"
         )
     from sklearn.feature_extraction.text import TfidfTransformer
 
