@@ -387,7 +387,8 @@ def themes(**params):
 @input_options
 @filter_options
 @click.option("--k", "k", default="auto", show_default=True, help="Number of topics, or auto.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same topics).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0, max=2**31 - 1),
+              help="Random seed (same seed, same topics).")
 @click.option("--pos", multiple=True, metavar="UPOS", help="Only these word classes, e.g. --pos NOUN --pos ADJ.")
 @click.option("--min-words", default=3, show_default=True, type=click.IntRange(min=1),
               help="Answers (or turns) with fewer kept words are left out of the topics.")
