@@ -82,9 +82,11 @@ def test_export_qdpx_refuses_a_wrong_ending_in_one_line(project_folder):
     assert result.output.strip().endswith("--out must end in .qdc with --codebook-only")
 
 
-def test_run_with_qdpx_writes_the_project_into_the_results(project_folder):
+def test_run_with_qdpx_writes_the_project_into_the_results(project_folder, project_schema):
     result = run_analysis(project_folder / "analyse.toml", out_dir=project_folder / "res")
     assert "prosjekt.qdpx" in result.files
+    with zipfile.ZipFile(project_folder / "res" / "prosjekt.qdpx") as archive:
+        assert project_schema.validate(etree.fromstring(archive.read("project.qde")))
     project, _ = read_project(project_folder / "res" / "prosjekt.qdpx")
     quotes = next(code for code in project.codes if code.name == "Sitatkandidater")
     assert sum(c.code == quotes.guid for s in project.sources for sel in s.selections for c in sel.codings) >= 1
@@ -105,6 +107,6 @@ def test_import_qdpx_command_writes_codebook_and_coding(project_folder):
     assert book.theme_names == ["Bolig", "Ventetid"] and [c.name for c in book.categories] == ["Tjenester"]
     assert book.themes[0].color == "#aa0000" and book.themes[0].parent == "Tjenester"
     table = (project_folder / "koding_ut.csv").read_text(encoding="utf-8").splitlines()
-    assert table[0] == "source,case,start,end,text,code,code_path,user,kommune,alder"
-    assert "R1,R1,53,58,bolig,Bolig,Tjenester › Bolig,textanalyse (automatisk),Bergen,23" in table
+    assert table[0] == "source,case,start,end,text,code,code_path,user,doc_id,segment,segment_start,segment_end,kommune,alder"
+    assert "R1,R1,53,58,bolig,Bolig,Tjenester › Bolig,textanalyse (automatisk),R1:fungerer_bra,0,35,40,Bergen,23" in table
     assert result.output.splitlines()[0] == "a.qdpx: 10 codes, 4 text sources, 17 codings by 2 user(s)"

@@ -8,6 +8,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from conftest import survey_corpus
 from lxml import etree
 
 from textanalyse.corpus import Corpus
@@ -40,14 +41,7 @@ LABELS = {"fungerer_bra": "Hva fungerer bra?", "fungerer_darlig": "Hva fungerer 
 
 
 def survey() -> Corpus:
-    records = []
-    for question, texts in ANSWERS.items():
-        for number, text in enumerate(texts, start=1):
-            record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
-                      "source": "svar.csv", "text": text}
-            record.update({column: values[number - 1] for column, values in METADATA.items()})
-            records.append(record)
-    return Corpus.from_documents(records, metadata_columns=tuple(METADATA), sources=("svar.csv",))
+    return survey_corpus(ANSWERS, **METADATA)
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +168,24 @@ def test_automatic_and_human_codings_have_their_own_users(survey_material):
     for source in project.sources:
         for selection in source.selections:
             assert selection.created == CREATED and all(c.created == CREATED for c in selection.codings)
+
+
+def test_assisted_coding_keeps_the_coders_own_codes_apart(survey_material):
+    material, codebook = survey_material
+    coded = pd.DataFrame([
+        {"doc_id": "R2:fungerer_bra", "segment": 0, "question": "fungerer_bra", "theme": "NAV", "matched": "",
+         "pattern": "", "start": 0, "end": len(ANSWERS["fungerer_bra"][1]), "probability": 1.0, "source": "human"},
+        {"doc_id": "R3:fungerer_bra", "segment": 0, "question": "fungerer_bra", "theme": "Bolig", "matched": "",
+         "pattern": "", "start": 0, "end": len(ANSWERS["fungerer_bra"][2]), "probability": 0.91,
+         "source": "model"}])
+    assisted = ExportMaterial(material.name, material.corpus, coded=coded, question_labels=LABELS)
+    project = build_project([assisted], title="Eksempel", seed="Eksempel", created=CREATED, codebook=codebook)
+    users = {user.guid: user.name for user in project.users}
+    codes = {code.guid: code.name for code in project.codes}
+    found = [(source.name, codes.get(c.code), users[c.user], source.text[s.start:s.end])
+             for source in project.sources for s in source.selections for c in s.codings if c.code in codes]
+    assert found == [("R2", "NAV", "koder (kodeark)", "Hjelpen fra NAV var grei, og jeg fikk jobb på et lager."),
+                     ("R3", "Bolig", AUTOMATIC_USER, "Det er trygt å ha et sted å bo og folk å snakke med.")]
 
 
 def test_human_codings_must_name_known_documents(survey_material):
@@ -304,6 +316,17 @@ def test_transcript_themes_point_into_the_original_text(transcript_material):
              if c.code in themes]
     # interviewer turns are not analysed; a phrase across a transcription note keeps the note
     assert found == [("Bolig", "bolig"), ("Ventetid", "lang [pause] ventetid"), ("Arbeid", "jobb")]
+
+
+def test_imported_transcript_coding_names_the_informant_turns(transcript_material, tmp_path):
+    from textanalyse.qdpx.importer import import_file
+
+    material, codebook = transcript_material
+    project = build_project([material], title="Intervjuer", seed="x", created=CREATED, codebook=codebook)
+    table = import_file(write_qdpx(project, tmp_path / "t.qdpx")).coding
+    themes = table[table["code"].isin(codebook.theme_names)]
+    assert [tuple(r) for r in themes[["code", "doc_id", "segment", "segment_start", "segment_end"]].itertuples(
+        index=False)] == [("Bolig", "U01", 0, 25, 30), ("Ventetid", "U01", 0, 65, 86), ("Arbeid", "U01", 1, 22, 26)]
 
 
 def test_turn_spans_and_alignment():

@@ -20,7 +20,7 @@ from textanalyse.errors import UserError
 from textanalyse.qdpx.build import ExportMaterial, build_project
 from textanalyse.qdpx.codebook import codebook_codes, codebook_xml
 from textanalyse.qdpx.ids import Guids
-from textanalyse.qdpx.importer import CODING_COLUMNS, coding_table, import_file, import_qdpx
+from textanalyse.qdpx.importer import CODING_COLUMNS, KEY_COLUMNS, coding_table, import_file, import_qdpx
 from textanalyse.qdpx.read import read_project
 from textanalyse.qdpx.write import archive_bytes, write_qdpx
 from textanalyse.themes import load_codebook, parse_codebook
@@ -157,7 +157,8 @@ def test_maxqda_one_source_per_respondent_with_variables_in_sources(tmp_path):
         "sources/3c4d5e6f-0000-4000-8000-000000000001.txt": "God oppfølging. Takk!",
         "sources/3c4d5e6f-0000-4000-8000-000000000002.txt": "Mer oppfølging, takk."})
     table = import_file(path).coding
-    assert table.columns.tolist() == CODING_COLUMNS + ["alder", "kommune"]
+    assert table.columns.tolist() == CODING_COLUMNS + KEY_COLUMNS + ["alder", "kommune"]
+    assert (table["doc_id"] == "").all() and table["segment"].isna().all()
     assert rows(table, "source", "case", "text", "code", "user", "alder", "kommune") == [
         ("R001", "", "God oppfølging", "Oppfølging", "Ola", "34", "Bodø"),
         ("R002", "", "oppfølging", "Oppfølging", "Ola", "", "Alta")]
@@ -289,6 +290,41 @@ def test_coding_table_of_our_export(tmp_path):
         ("R1", "R1", 22, 32, "egen bolig", "Tjenester › Bolig", "textanalyse (automatisk)", "23"),
         ("R2", "R2", 4, 14, "Fikk jobb.", "Spørsmål › bra", "textanalyse (automatisk)", "67"),
         ("R2", "R2", 4, 14, "Fikk jobb.", "Arbeid", "Kari", "67")]
+    assert rows(table, *KEY_COLUMNS) == [("R1:bra", 0, 0, 29), ("R1:bra", 0, 18, 28), ("R2:bra", 0, 0, 10),
+                                         ("R2:bra", 0, 0, 10)]
+
+
+def test_coding_made_in_a_qda_program_comes_back_as_human_codings(tmp_path):
+    """A person codes our export in NVivo; the imported table goes back into the export as it is."""
+    from textanalyse.qdpx.model import Coding, Selection, User
+
+    project, book = small_project()
+    kari = User("0a0a0a0a-0000-4000-8000-00000000000a", "Kari i NVivo")
+    project.users.append(kari)
+    bolig = next(code for code, _ in project.walk_codes() if code.name == "Bolig")
+    source = project.sources[0]
+    start = source.text.index("oppfølging")
+    source.selections.append(Selection("0b0b0b0b-0000-4000-8000-00000000000b", start, start + 10, user=kari.guid,
+                                       codings=[Coding("0c0c0c0c-0000-4000-8000-00000000000c", bolig.guid,
+                                                       user=kari.guid)]))
+    table = import_file(write_qdpx(project, tmp_path / "fra_nvivo.qdpx")).coding
+    human = table[table["user"] == "Kari i NVivo"]
+    assert rows(human, "doc_id", "segment", "segment_start", "segment_end", "code") == [("R1:bra", 0, 4, 14, "Bolig")]
+    again = small_project_with(human)
+    selection = next(s for s in again.sources[0].selections if any(
+        u.name == "Kari i NVivo" and u.guid == s.user for u in again.users))
+    assert again.sources[0].text[selection.start:selection.end] == "oppfølging"
+
+
+def small_project_with(human):
+    import pandas as pd
+
+    _, book = small_project()
+    corpus = Corpus.from_documents([
+        {"doc_id": "R1:bra", "respondent": "R1", "question": "bra", "source": "s.csv",
+         "text": "God oppfølging og egen bolig.", "alder": "23"}], metadata_columns=["alder"])
+    return build_project([ExportMaterial("svar", corpus)], title="Runde", seed="Runde", created="2026-01-01T00:00:00Z",
+                         codebook=book, human=pd.DataFrame(human))
 
 
 def test_codebook_round_trip_qdc_yaml_qdc_is_identical(tmp_path):
@@ -383,3 +419,41 @@ def test_import_command_refuses_outputs_it_cannot_make(tmp_path):
     with pytest.raises(UserError, match="--codebook-out must end in .yaml or .yml"):
         import_qdpx(qdc, codebook_out=tmp_path / "k.txt")
     assert not (tmp_path / "k.csv").exists()
+
+
+def test_a_bare_qde_with_its_sources_folder_and_a_base_path_from_another_machine(tmp_path):
+    (tmp_path / "Sources").mkdir()
+    (tmp_path / "Sources" / "17FB9CB8-7858-4291-A162-65424B9942EC.txt").write_text(NVIVO_TEXT, encoding="utf-8")
+    (tmp_path / "ekstern.txt").write_text("Jobb søkes.", encoding="utf-8")
+    (tmp_path / "nvivo.qde").write_text(NVIVO, encoding="utf-8")
+    assert rows(import_file(tmp_path / "nvivo.qde").coding, "text") == [("Jeg trenger en bolig.",), ("Ventetiden",)]
+    moved = INLINE.replace('origin="QualCoder 3.5"', 'origin="QualCoder 3.5" basePath="C:/Users/kari/Prosjekt"')
+    path = archive(tmp_path / "flyttet.qdpx", {"project.qde": moved})
+    assert rows(import_file(path).coding, "source", "text")[1] == ("ekstern", "Jobb")
+
+
+def test_codes_with_the_same_name_under_different_parents_stay_apart(tmp_path):
+    from textanalyse.qdpx.codebook import codes_to_codebook
+    from textanalyse.qdpx.model import Code
+
+    tree = [Code("a", "Bolig", codable=False, children=[Code("b", "Positivt")]),
+            Code("c", "Arbeid", codable=False, children=[Code("d", "Positivt"), Code("e", "Positivt")])]
+    data, _ = codes_to_codebook(tree)
+    assert list(data["themes"]) == ["Positivt", "Positivt (Arbeid)", "Positivt (2)"]
+    assert parse_codebook(data).themes[1].parent == "Arbeid"
+
+
+def test_errors_never_show_the_text_of_a_selection(tmp_path):
+    xml = INLINE.replace('guid="cccccccc-0000-4000-8000-000000000001"',
+                         'guid="ikke-en-guid" name="Jeg vil ha jobb"')
+    with pytest.raises(UserError) as error:
+        import_file(archive(tmp_path / "p.qdpx", {"project.qde": xml}))
+    assert "PlainTextSelection has a bad guid ('ikke-en-guid')" in str(error.value)
+    assert "Jeg vil" not in str(error.value)
+
+
+def test_entity_expansion_is_refused(tmp_path):
+    bomb = ('<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><Project xmlns="urn:QDA-XML:project:1.0" name="&c;"/>')
+    with pytest.raises(UserError, match="p.qdpx: project.qde declares XML entities; REFI-QDA files have none"):
+        read_project(archive(tmp_path / "p.qdpx", {"project.qde": bomb}))

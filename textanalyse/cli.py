@@ -576,5 +576,31 @@ def import_qdpx(file, codebook_out, coding_out, allow_outside):
         click.echo(line, err=True)
 
 
+@main.command("app")
+@click.argument("project_folder", required=False, default=".", type=click.Path(path_type=str))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 lets others on the network connect (warned).")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port; 0 picks a free one.")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser; just print the address.")
+@handle_errors
+def app(project_folder, host, port, no_browser):
+    """Open the analysis in the browser: a local, offline app for one project folder.
+
+    The first line printed is the address with a one-time access token. The project is the
+    folder: analyse.toml and the files the app writes beside it, so `textanalyse run
+    PROJECT/analyse.toml` reproduces every table. Stop with Ctrl-C.
+
+    \b
+    Example:
+        textanalyse app mitt_prosjekt
+        textanalyse app corpora/eksempel --port 0 --no-browser
+    """
+    from textanalyse.app.server import serve
+
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port must be from 0 to 65535, got {port}")
+    serve(project_folder, host=host, port=port, open_browser=not no_browser, cache_dir=default_cache_dir())
+
+
 if __name__ == "__main__":
     main()

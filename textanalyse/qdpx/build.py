@@ -30,6 +30,7 @@ SPEAKERS_FOLDER = "Talere"
 QUOTES_CODE = "Sitatkandidater"
 INFORMANT, INTERVIEWER = "Informant", "Intervjuer"
 HUMAN_COLUMNS = ("doc_id", "segment", "theme", "user")
+SHEET_CODER = "koder (kodeark)"    # the person who filled in the coding sheet of assisted coding
 NO_THEME = ("", "(ingen)")
 _INTEGER = re.compile(r"^[+-]?(?:0|[1-9]\d*)$")
 _FLOAT = re.compile(r"^[+-]?(?:0|[1-9]\d*)[.,]\d+$")
@@ -203,38 +204,48 @@ class _Builder:
     def themes(self, material: ExportMaterial) -> None:
         if material.coded is None or material.coded.empty:
             return
-        for row in material.coded.itertuples(index=False):
+        # assisted coding (``[themes] human``) marks the coder's own codes with source "human"
+        sources = material.coded["source"] if "source" in material.coded.columns else None
+        for number, row in enumerate(material.coded.itertuples(index=False)):
             place = self.places.get((material.name, str(row.doc_id)))
             if place is None or int(row.segment) not in place.segments:
                 continue
             start, end = place.span(int(row.segment), int(row.start), int(row.end))
-            self.select(place, start, end, self.theme_codes[row.theme], user=self.auto, kind="theme",
-                        key=(material.name, row.doc_id, int(row.segment), row.theme, int(row.start), int(row.end)))
+            by_person = sources is not None and sources.iloc[number] == "human"
+            self.select(place, start, end, self.theme_codes[row.theme],
+                        user=self.user(SHEET_CODER) if by_person else self.auto, kind="theme",
+                        key=(material.name, row.doc_id, int(row.segment), row.theme, int(row.start), int(row.end),
+                             by_person))
 
     def human_codings(self, materials) -> None:
         table = self.human
         if table is None or table.empty:
             return
+        if "theme" not in table.columns and "code" in table.columns:   # an imported coding table
+            table = table.rename(columns={"code": "theme"})
         missing = [column for column in HUMAN_COLUMNS if column not in table.columns]
         if missing:
             raise UserError(f"human codings: column '{missing[0]}' is missing; the table needs "
-                            f"{', '.join(HUMAN_COLUMNS)} (and optionally start, end)")
-        spans = "start" in table.columns and "end" in table.columns
+                            f"{', '.join(HUMAN_COLUMNS)} (and optionally segment_start, segment_end)")
+        spans = "segment_start" in table.columns and "segment_end" in table.columns
         for number, row in enumerate(table.to_dict("records"), start=2):
             theme = str(row["theme"]).strip()
-            if theme in NO_THEME:
+            doc_id = str(row["doc_id"]).strip()
+            if theme in NO_THEME or doc_id in ("", "nan"):   # no theme, or a passage outside our documents
                 continue
-            doc_id = str(row["doc_id"])
             place = next((self.places[(m.name, doc_id)] for m in materials if (m.name, doc_id) in self.places), None)
             segment = _whole(row["segment"], f"human codings row {number}: segment")
             if place is None or segment not in place.segments:
                 raise UserError(f"human codings: document '{doc_id}' segment {segment} is not in the material; "
                                 "check doc_id and segment against the coding sheet")
-            if spans and str(row.get("start", "")).strip() not in ("", "nan"):
-                start, end = place.span(segment, _whole(row["start"], f"human codings row {number}: start"),
-                                        _whole(row["end"], f"human codings row {number}: end"))
-            else:
-                start, end = place.span(segment)
+            seg_start, seg_end, _ = place.segments[segment]
+            start, end = seg_start, seg_end
+            if spans and str(row.get("segment_start", "")).strip() not in ("", "nan"):
+                where = f"human codings row {number}"
+                start = seg_start + _whole(row["segment_start"], f"{where}: segment_start")
+                end = seg_start + _whole(row["segment_end"], f"{where}: segment_end")
+                if not seg_start <= start <= end <= seg_end:
+                    raise UserError(f"{where}: segment_start/segment_end lie outside segment {segment} of '{doc_id}'")
             user = self.user(str(row["user"]).strip() or "ukjent koder")
             self.select(place, start, end, self.code_for(theme), user=user, kind="human",
                         key=(doc_id, segment, theme, user, start, end))
@@ -316,8 +327,10 @@ def build_project(materials, *, title: str, seed: str, created: str, codebook=No
     """The project for ``materials`` (a list of :class:`ExportMaterial`).
 
     ``human``: human coding decisions, one row per (segment, theme, coder): ``doc_id,
-    segment, theme, user`` and optionally ``start, end`` (offsets into the segment's text);
-    theme ``(ingen)`` rows are skipped. ``created``: the fixed ``xsd:dateTime`` stamped on
+    segment, theme, user`` (``code`` for ``theme`` in a table from ``import-qdpx``) and
+    optionally ``segment_start, segment_end``: offsets into the segment as it stands in the
+    exported source (a survey answer's text; a transcript turn's original text), else the
+    whole segment. Theme ``(ingen)`` rows are skipped. ``created``: the fixed ``xsd:dateTime`` stamped on
     everything, so two exports of the same input are identical.
 
     Example:

@@ -159,9 +159,12 @@ def codes_to_codebook(codes: list[Code], *, name: str = "", skip=()) -> tuple[di
     categories, themes, review = {}, {}, []
     used: dict[str, str] = {}
 
-    def unique(label: str) -> str:
+    def unique(label: str, parent: str) -> str:
+        """Theme names must differ; QDA programs allow "Positivt" under two parents."""
         base, number = label.strip() or "Uten navn", 2
         candidate = base
+        if candidate.casefold() in used and parent:
+            candidate = f"{base} ({parent})"
         while candidate.casefold() in used:
             candidate, number = f"{base} ({number})", number + 1
         used[candidate.casefold()] = candidate
@@ -170,34 +173,26 @@ def codes_to_codebook(codes: list[Code], *, name: str = "", skip=()) -> tuple[di
     def visit(code: Code, parent: str) -> None:
         if code.guid in skip:
             return
-        label = unique(code.name)
+        label = unique(code.name, parent)
         description, patterns, exclude, flagged = split_description(code.description)
+        body: dict = {"description": description} if description else {}
         if code.codable:
-            body: dict = {}
-            if description:
-                body["description"] = description
             if not patterns:
                 patterns, flagged = suggest_patterns(code.name), True
             body["patterns"] = patterns
             if exclude:
                 body["exclude"] = exclude
-            if code.color:
-                body["color"] = code.color.lower()
-            if parent:
-                body["parent"] = parent
+        if code.color:
+            body["color"] = code.color.lower()
+        if parent:
+            body["parent"] = parent
+        if not code.codable:
+            categories[label] = body
+        else:
             if flagged:
                 body["review"] = True
                 review.append(label)
             themes[label] = body
-        else:
-            body = {}
-            if description:
-                body["description"] = description
-            if code.color:
-                body["color"] = code.color.lower()
-            if parent:
-                body["parent"] = parent
-            categories[label] = body
         for child in code.children:
             visit(child, label)
 

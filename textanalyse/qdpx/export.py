@@ -40,7 +40,11 @@ def _codebook_path(setting: str):
 
 
 def read_human_codings(path) -> pd.DataFrame:
-    """A table of human coding decisions (``doc_id, segment, theme, user``) from CSV or XLSX."""
+    """A table of human coding decisions (``doc_id, segment, theme, user``) from CSV or XLSX.
+
+    A coding table written by ``import-qdpx`` from one of our exports (coded further in NVivo,
+    MAXQDA or ATLAS.ti) works as it is: it has ``doc_id, segment, code, user`` and positions.
+    """
     from textanalyse.io.tables import read_table
 
     return read_table(path)

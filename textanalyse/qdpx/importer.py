@@ -1,9 +1,17 @@
 """Bring a REFI-QDA project or codebook into textanalyse: a YAML codebook and a coding table.
 
 The coding table is tidy, one row per coding of a text selection: ``source, case, start,
-end, text, code, code_path, user``, then one column per case or source variable. Positions
-are code points from 0 (end exclusive) in the source's text with LF line endings, so
-``text == source_text[start:end]``. ``code_path`` joins the code's parents with `` › ``.
+end, text, code, code_path, user``, then ``doc_id, segment, segment_start, segment_end`` and
+one column per case or source variable. Positions are code points from 0 (end exclusive) in
+the source's text with LF line endings, so ``text == source_text[start:end]``. ``code_path``
+joins the code's parents with `` › ``.
+
+``doc_id`` and ``segment`` are filled when the project came from ``export-qdpx`` (also after
+a round through NVivo, MAXQDA or ATLAS.ti): a passage inside an answer (coded ``Spørsmål ›
+<question>``) belongs to ``<respondent>:<question>`` segment 0, a passage inside an
+informant's turn (``Talere › Informant``) to the informant's document and the turn's number.
+``segment_start, segment_end`` are then the offsets within that answer or turn, so the table
+goes back into ``export-qdpx --human-codings`` as it is.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from textanalyse.qdpx.model import Project
 from textanalyse.qdpx.read import ReadReport, read_project
 
 CODING_COLUMNS = ["source", "case", "start", "end", "text", "code", "code_path", "user"]
+KEY_COLUMNS = ["doc_id", "segment", "segment_start", "segment_end"]
 PATH_SEPARATOR = " › "
 
 
@@ -44,6 +53,7 @@ def coding_table(project: Project, *, label: str = "") -> pd.DataFrame:
         for guid in case.selections:
             by_selection.setdefault(guid, []).append(case)
     rows, columns = [], []
+    units = _our_units(project)
     for source in project.sources:
         source_values = {}
         for case in by_source.get(source.guid, []):
@@ -64,16 +74,54 @@ def coding_table(project: Project, *, label: str = "") -> pd.DataFrame:
                        "text": source.text[selection.start:selection.end], "code": path[-1],
                        "code_path": PATH_SEPARATOR.join(path),
                        "user": users.get(coding.user or selection.user, "")}
+                row.update(_unit_of(units.get(source.guid, ()), selection, case_names or source.name))
                 for name, value in values.items():
                     if name not in columns:
                         columns.append(name)
                     row[name] = value
                 rows.append(row)
-    extra = [c for c in columns if c not in CODING_COLUMNS]
-    table = pd.DataFrame(rows, columns=CODING_COLUMNS + extra)
+    extra = [c for c in columns if c not in CODING_COLUMNS + KEY_COLUMNS]
+    table = pd.DataFrame(rows, columns=CODING_COLUMNS + KEY_COLUMNS + extra)
     for column in extra:
         table[column] = table[column].fillna("").astype(str)
+    for column in KEY_COLUMNS[1:]:
+        table[column] = table[column].astype("Int64")
+    table["doc_id"] = table["doc_id"].astype(object).fillna("").astype(str)
     return table
+
+
+def _our_units(project: Project) -> dict:
+    """Per source: ``[(start, end, question or None)]`` of the answers and informant turns ``export-qdpx`` coded."""
+    from textanalyse.qdpx.build import INFORMANT
+
+    questions, informant = {}, set()
+    for code in project.codes:
+        if code.name == QUESTIONS_FOLDER and not code.codable:
+            questions.update({child.guid: child.name for child in code.children})
+        if code.name == SPEAKERS_FOLDER and not code.codable:
+            informant.update(child.guid for child in code.children if child.name == INFORMANT)
+    units = {}
+    for source in project.sources:
+        found = []
+        for selection in source.selections:
+            for coding in selection.codings:
+                if coding.code in questions:
+                    found.append((selection.start, selection.end, questions[coding.code]))
+                elif coding.code in informant:
+                    found.append((selection.start, selection.end, None))
+        if found:
+            units[source.guid] = sorted(set(found), key=lambda unit: (unit[0], unit[1]))
+    return units
+
+
+def _unit_of(units, selection, case: str) -> dict:
+    turns = [unit for unit in units if unit[2] is None]
+    for start, end, question in units:
+        if start <= selection.start and selection.end <= end:
+            segment = 0 if question is not None else turns.index((start, end, None))
+            return {"doc_id": f"{case}:{question}" if question is not None else case, "segment": segment,
+                    "segment_start": selection.start - start, "segment_end": selection.end - start}
+    return {}
 
 
 def _named(values, variables) -> dict:

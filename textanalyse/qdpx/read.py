@@ -23,6 +23,9 @@ from textanalyse.qdpx.model import (VARIABLE_TYPES, Case, Code, Coding, Note, Pr
                                     Variable, VariableValue)
 
 MAX_XML_BYTES = 512 * 1024 * 1024
+MAX_SOURCE_BYTES = 2**31 - 1          # the standard's limit for an internal file (§8.5)
+# Elements whose name attribute is a label (not a passage of answer text) and may appear in errors.
+_NAMED = {"TextSource", "PDFSource", "Code", "Case", "Variable", "User", "Set", "Project"}
 
 
 @dataclass
@@ -103,7 +106,10 @@ class _Reader:
         return self.archive.read(qde)
 
     def parse(self, data: bytes, label: str):
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
+        if b"<!ENTITY" in data or "<!ENTITY".encode("utf-16-le") in data:
+            raise self.fail(f"{label} declares XML entities; REFI-QDA files have none, so it is not read")
+        # no entities, no DTD, no network, and libxml2's limits against entity expansion left on
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                                  remove_comments=True, remove_pis=True)
         try:
             return etree.fromstring(data, parser)
@@ -116,6 +122,8 @@ class _Reader:
             found = self.entries.get(key)
             if found is None:
                 raise self.fail(f"{owner} points to internal://{name}, which is not in the archive's sources folder")
+            if self.archive.getinfo(found).file_size > MAX_SOURCE_BYTES:
+                raise self.fail(f"{owner}: its text file is larger than 2 GB, the limit of REFI-QDA")
             return self.archive.read(found)
         for folder in ("sources", "Sources"):
             candidate = self.folder / folder / PurePosixPath(name).name
@@ -125,9 +133,13 @@ class _Reader:
 
     def external(self, location: str, owner: str, *, relative: bool) -> bytes:
         if relative:
+            # basePath is a folder on the machine that exported; where it is missing here, the
+            # archive's own folder is the base (the sources travelled with the archive)
             base = Path(self.base_path) if self.base_path else self.folder
             if not base.is_absolute():
                 base = self.folder / base
+            if not base.is_dir():
+                base = self.folder
             target = base / location.lstrip("/")
         else:
             if len(location) > 2 and location[0] == "/" and location[2] == ":":   # absolute:///C:/...
@@ -159,7 +171,7 @@ class _Reader:
         value = element.get(attribute)
         guid = normalise_guid(value)
         if guid is None and (required or value not in (None, "")):
-            name = element.get("name")
+            name = element.get("name") if _local(element) in _NAMED else None   # a selection's name is answer text
             label = f"{_local(element)}{f' {name!r}' if name else ''}"
             raise self.fail(f"{label} has {'no' if value is None else 'a bad'} {attribute} "
                             f"({value!r}); GUIDs look like 8-4-4-4-12 hexadecimal digits")

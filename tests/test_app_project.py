@@ -1,0 +1,165 @@
+"""A project made and changed in the app is reproduced byte for byte by ``textanalyse run``."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from textanalyse.app import create_app  # noqa: E402
+from textanalyse.app.pages_new import example_folder  # noqa: E402
+
+PORT = 8998
+ORIGIN = f"http://127.0.0.1:{PORT}"
+TOKEN = "projekt-token-0123456789"
+HTMX = {"origin": ORIGIN, "hx-request": "true"}
+
+pytestmark = pytest.mark.skipif(example_folder() is None, reason="the bundled example survey is not in this installation")
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("app") / "prosjekt"
+    folder.mkdir()
+    cache = tmp_path_factory.mktemp("cache")
+    app = create_app(folder, token=TOKEN, port=PORT, cache_dir=str(cache))
+    with TestClient(app, base_url=ORIGIN, follow_redirects=False) as client:
+        client.get(f"/?token={TOKEN}")
+        csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', client.get("/ny").text).group(1)
+        preview = client.get("/ny/forhandsvis?rot=eksempel&fil=brukerundersokelse.csv")
+        assert "cp1252" in preview.text and "semikolon" in preview.text
+        suggested = re.findall(r'name="tekst" value="([^"]+)"[^>]*checked', preview.text)
+        assert suggested == ["fungerer_bra", "fungerer_darlig", "forslag"]
+        assert re.findall(r'name="id" value="([^"]+)"[^>]*checked', preview.text) == ["respondent_id"]
+        created = client.post("/ny/opprett", headers={"origin": ORIGIN}, data={
+            "csrf": csrf, "rot": "eksempel", "fil": "brukerundersokelse.csv", "tekst": suggested,
+            "id": "respondent_id", "gruppe": ["aldersgruppe"], "tittel": "Eksempel"})
+        assert created.status_code == 303
+        assert "Siden oppdateres" in client.get("/ord").text      # annotation runs in the background
+        deadline = time.monotonic() + 600
+        while client.get("/jobb?neste=/ord").status_code != 204:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        yield client, csrf, folder, cache
+
+
+def ready(client, url: str):
+    """GET ``url``; while the app shows its progress page, wait for the job and ask again."""
+    deadline = time.monotonic() + 900
+    while True:
+        page = client.get(url)
+        if "Siden oppdateres" not in page.text:
+            return page
+        while client.get("/jobb?neste=/").status_code != 204:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+
+
+def words_in_table(html: str) -> list[str]:
+    return re.findall(r'data-ord="([^"]+)"', html)
+
+
+def test_created_project_folder(session):
+    _, _, folder, _ = session
+    assert (folder / "data" / "brukerundersokelse.csv").read_bytes() == (
+        example_folder() / "brukerundersokelse.csv").read_bytes()
+    text = (folder / "analyse.toml").read_text(encoding="utf-8")
+    assert 'survey = "data/brukerundersokelse.csv"' in text
+    assert 'stoplists = ["egne_ord.txt"]' in text
+    for name in ("egne_ord.txt", "varianter.csv", "kodebok.yaml"):
+        assert (folder / name).exists()
+
+
+def test_exclude_word_leaves_the_table_and_is_written_with_its_reason(session):
+    client, csrf, folder, _ = session
+    before = words_in_table(client.get("/ord?sporsmal=fungerer_darlig").text)
+    assert "ventetid" in before
+    after = client.post("/ord/utelat?sporsmal=fungerer_darlig", headers=HTMX,
+                        data={"csrf": csrf, "ord": "ventetid", "kategori": "lite_informativ",
+                              "begrunnelse": "står i spørsmålet"})
+    assert after.status_code == 200
+    assert "ventetid" not in words_in_table(after.text)
+    assert "ventetid  # lite_informativ: står i spørsmålet" in (folder / "egne_ord.txt").read_text(encoding="utf-8")
+    again = client.post("/ord/ta-med?sporsmal=fungerer_darlig", headers=HTMX, data={"csrf": csrf, "ord": "ventetid"})
+    assert "ventetid" in words_in_table(again.text)
+    client.post("/ord/utelat?sporsmal=fungerer_darlig", headers=HTMX,
+                data={"csrf": csrf, "ord": "ventetid", "kategori": "eget", "begrunnelse": "test"})
+
+
+def test_kwic_and_merge(session):
+    client, csrf, folder, _ = session
+    kwic = client.get("/ord/kwic?sporsmal=fungerer_darlig&ord=hjelp")
+    assert kwic.status_code == 200 and "hjelp" in kwic.text.lower() and "«hjelp» i sammenheng" in kwic.text
+    merged = client.post("/ord/slaa-sammen?sporsmal=fungerer_darlig", headers=HTMX,
+                         data={"csrf": csrf, "ord": "kommune", "til": "hjelp"})
+    assert merged.status_code == 200
+    assert "kommune" not in words_in_table(merged.text)
+    assert (folder / "varianter.csv").read_text(encoding="utf-8") == "variant,word\nkommune,hjelp\n"
+    client.post("/ord/skill-ad?sporsmal=fungerer_darlig", headers=HTMX, data={"csrf": csrf, "ord": "kommune"})
+
+
+def test_coding_decision_and_codebook_validation(session):
+    client, csrf, folder, _ = session
+    page = ready(client, "/temaer?sporsmal=fungerer_darlig&tema=Ventetid og tilgjengelighet")
+    assert page.status_code == 200
+    import html
+    import json
+
+    candidates = [json.loads(html.unescape(v)) for v in re.findall(r"hx-vals='([^']*)'", page.text)]
+    judgements = [fields for fields in candidates if fields.get("vurdering") == "feil"]
+    assert judgements, "no coded passage to judge"
+    fields = judgements[0]
+    judged = client.post("/temaer/vurder?sporsmal=fungerer_darlig&tema=Ventetid og tilgjengelighet", headers=HTMX,
+                         data={"csrf": csrf, **fields})
+    assert judged.status_code == 200
+    decisions = (folder / "kodevalg.csv").read_text(encoding="utf-8").splitlines()
+    assert decisions[0] == "doc_id,segment,question,theme,pattern,start,end,decision"
+    assert decisions[1].endswith(",feil") and "Ventetid og tilgjengelighet" in decisions[1]
+    bad = client.post("/temaer/lagre", headers=HTMX, data={"csrf": csrf, "gammelt_navn": "", "navn": "Nytt",
+                                                            "monstre": "bo**lig"})
+    assert "not allowed" in bad.text or "ikke" in bad.text
+    assert "Nytt" not in (folder / "kodebok.yaml").read_text(encoding="utf-8")
+
+
+def test_other_pages_answer(session):
+    client, csrf, folder, _ = session
+    compare = ready(client, "/sammenlign?kolonne=aldersgruppe&a=18-23&b=67%2B")
+    assert compare.status_code == 200 and 'id="nokkelord"' in compare.text
+    added = client.post("/sammenlign/legg-til?kolonne=aldersgruppe&a=18-23&b=67%2B", headers=HTMX,
+                        data={"csrf": csrf, "navn": "Unge mot eldre"})
+    assert "med i rapporten" in added.text
+    assert '{ column = "aldersgruppe", target = "18-23", reference = "67+", name = "Unge mot eldre" }' in (
+        folder / "analyse.toml").read_text(encoding="utf-8")
+    topics = ready(client, "/emner")
+    assert topics.status_code == 200 and "Emne 1:" in topics.text
+    quotes = ready(client, "/sitater")
+    assert quotes.status_code == 200 and 'class="sitattekst"' in quotes.text
+    assert ready(client, "/hjelp").status_code == 200
+
+
+def test_run_reproduces_the_exported_tables(session, tmp_path):
+    from textanalyse.run import run_analysis
+
+    client, csrf, folder, cache = session
+    started = client.post("/eksport/start", headers=HTMX, data={"csrf": csrf})
+    assert started.status_code == 204
+    deadline = time.monotonic() + 900
+    while client.get("/jobb?neste=/eksport").status_code != 204:
+        assert time.monotonic() < deadline
+        time.sleep(1)
+    exported = folder / "resultater"
+    assert (exported / "rapport.html").exists()
+    again = run_analysis(folder / "analyse.toml", out_dir=tmp_path / "igjen", cache_dir=str(cache))
+    tables = sorted(p.name for p in (exported / "tabeller").glob("*.csv"))
+    assert tables and tables == sorted(p.name for p in (Path(again.out_dir) / "tabeller").glob("*.csv"))
+    for name in tables:
+        assert (exported / "tabeller" / name).read_bytes() == (tmp_path / "igjen" / "tabeller" / name).read_bytes(), name
+    frequencies = (exported / "tabeller" / "eksempel_ordfrekvenser.csv").read_text(encoding="utf-8")
+    assert ",ventetid," not in frequencies

@@ -1,0 +1,167 @@
+"""Temaer: the project's codebook (edited with the core's validation), theme shares, coded passages judged."""
+
+from __future__ import annotations
+
+import yaml
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from textanalyse.app.folder import CODEBOOK_FILE
+from textanalyse.app.pages_words import _choices, ensure_coded
+from textanalyse.app.web import figure_url, one, read_form, render
+from textanalyse.errors import UserError
+
+PASSAGE_LIMIT = 60
+CONTEXT = 80
+DECISIONS = {"riktig": "Riktig", "feil": "Feil"}
+
+
+def _codebook_data(workspace) -> dict:
+    path = workspace.codebook_path()
+    if path is None:
+        raise UserError("Prosjektet bruker ingen kodebok.")
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _project_codebook(workspace):
+    """The codebook file inside the project (the shipped one is copied there before the first edit)."""
+    from textanalyse.atomic import write_bytes
+
+    folder = workspace.folder
+    target = folder.path(CODEBOOK_FILE)
+    current = workspace.codebook_path()
+    if current is None or current.resolve() != target.resolve():
+        if current is not None and not target.exists():
+            write_bytes(target, current.read_bytes())
+        raw = folder.read_raw()
+        raw.setdefault("themes", {})["codebook"] = CODEBOOK_FILE
+        folder.write_raw(raw)
+    return target
+
+
+def themes_context(request: Request, *, message: str = "", error: str = "", edit: str | None = None) -> dict:
+    from textanalyse.report.figures import theme_chart
+    from textanalyse.themes import theme_summary
+
+    workspace = request.app.state.workspace
+    chosen = _choices(request)
+    name, question, group = chosen["name"], chosen["question"], chosen["group"]
+    book, coding = workspace.coding(name)
+    documents = workspace.material(name).corpus.documents
+    stamp = workspace.stamp(workspace.codebook_path())
+    summary = workspace.cached(("theme_summary", name, group, stamp), lambda: theme_summary(
+        coding.coded, documents, group_column=group or None, themes=book.theme_names))
+    rows = summary[summary["question"] == question]
+    chart = figure_url(request, f"tema|{name}|{question}|{group}|{stamp}",
+                       lambda path: theme_chart(rows, path, group_column=group or None,
+                                                title=f"Andel svar per tema: {chosen['labels'].get(question, question)}"))
+    theme = request.query_params.get("tema") or (book.theme_names[0] if book.theme_names else "")
+    if theme and theme not in book.theme_names:
+        raise UserError("Temaet finnes ikke i kodeboka; velg et fra listen.")
+    passages = _passages(workspace, name, coding.coded, question, theme)
+    data = _codebook_data(workspace)
+    editing = edit if edit is not None else theme
+    body = (data.get("themes") or {}).get(editing, {}) if editing else {}
+    return {**chosen, "summary": rows.to_dict("records"), "chart": chart, "themes": book.theme_names, "theme": theme,
+            "passages": passages, "total_passages": int(((coding.coded["theme"] == theme)
+                                                       & (coding.coded["question"] == question)).sum()),
+            "warnings": coding.warnings.to_dict("records"), "message": message, "error": error,
+            "edit_name": editing, "edit_description": body.get("description", ""),
+            "edit_patterns": "\n".join(str(p) for p in body.get("patterns") or []),
+            "edit_exclude": "\n".join(str(p) for p in body.get("exclude") or []), "limit": PASSAGE_LIMIT}
+
+
+def _passages(workspace, name, coded, question, theme) -> list[dict]:
+    corpus = workspace.material(name).corpus
+    rows = coded[(coded["theme"] == theme) & (coded["question"] == question)].head(PASSAGE_LIMIT)
+    texts = corpus.segments.set_index(["doc_id", "segment"])["text"]
+    respondents = corpus.documents.set_index("doc_id")["respondent"]
+    decisions = {_key(d): d["decision"] for d in workspace.folder.coding_decisions()}
+    passages = []
+    for row in rows.to_dict("records"):
+        text = texts.get((row["doc_id"], row["segment"]), "")
+        start, end = int(row["start"]), int(row["end"])
+        passages.append({**row, "respondent": respondents.get(row["doc_id"], ""),
+                         "before": ("…" if start > CONTEXT else "") + text[max(0, start - CONTEXT):start],
+                         "after": text[end:end + CONTEXT] + ("…" if end + CONTEXT < len(text) else ""),
+                         "decision": decisions.get(_key(row), "")})
+    return passages
+
+
+def _key(row) -> tuple:
+    return (str(row["doc_id"]), str(row["segment"]), str(row["theme"]), str(row["start"]), str(row["end"]))
+
+
+async def themes_page(request: Request) -> Response:
+    waiting = ensure_coded(request)
+    if waiting is not None:
+        return waiting
+    return render(request, "themes.html", **themes_context(request))
+
+
+async def themes_part(request: Request) -> Response:
+    return render(request, "_themes.html", **themes_context(request))
+
+
+async def save_theme(request: Request) -> Response:
+    """Add or change one theme; the whole codebook is checked by the core before it is written."""
+    from textanalyse.atomic import write_text
+    from textanalyse.themes import parse_codebook
+
+    workspace = request.app.state.workspace
+    form = await read_form(request)
+    old_name, new_name = one(form, "gammelt_navn"), one(form, "navn")
+    patterns = [line.strip() for line in one(form, "monstre").splitlines() if line.strip()]
+    exclude = [line.strip() for line in one(form, "unntak").splitlines() if line.strip()]
+    data = _codebook_data(workspace)
+    themes = dict(data.get("themes") or {})
+    body = {"description": one(form, "beskrivelse"), "patterns": patterns}
+    if exclude:
+        body["exclude"] = exclude
+    if not new_name:
+        return render(request, "_themes.html", **themes_context(request, error="Temaet må ha et navn.", edit=old_name))
+    if old_name and old_name in themes:
+        themes = {(new_name if key == old_name else key): (body if key == old_name else value)
+                  for key, value in themes.items()}
+    elif new_name in themes:
+        return render(request, "_themes.html", **themes_context(
+            request, error=f"Temaet «{new_name}» finnes allerede; velg det i listen for å endre det.", edit=""))
+    else:
+        themes[new_name] = body
+    data["themes"] = themes
+    try:
+        parse_codebook(data, source=CODEBOOK_FILE)
+    except UserError as problem:
+        return render(request, "_themes.html", **themes_context(request, error=str(problem), edit=old_name or ""))
+    target = _project_codebook(workspace)
+    write_text(target, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
+    return render(request, "_themes.html", **themes_context(request, message=f"Temaet «{new_name}» er lagret.",
+                                                             edit=new_name))
+
+
+async def judge(request: Request) -> Response:
+    """Mark one coded passage right or wrong (``kodevalg.csv``); the same button again clears it."""
+    workspace = request.app.state.workspace
+    form = await read_form(request)
+    decision = one(form, "vurdering")
+    if decision not in DECISIONS:
+        raise UserError("Vurderingen må være riktig eller feil.")
+    row = {key: one(form, key) for key in ("doc_id", "segment", "question", "theme", "pattern", "start", "end")}
+    if not all(row[key] for key in ("doc_id", "segment", "theme", "start", "end")):
+        raise UserError("Tekstbiten mangler; last siden på nytt.")
+    rows = [existing for existing in workspace.folder.coding_decisions() if _key(existing) != _key(row)]
+    current = one(form, "naa")
+    if current != decision:
+        rows.append({**row, "decision": decision})
+    workspace.folder.write_coding_decisions(rows)
+    return await themes_part(request)
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/temaer", themes_page),
+        Route("/temaer/innhold", themes_part),
+        Route("/temaer/lagre", save_theme, methods=["POST"]),
+        Route("/temaer/vurder", judge, methods=["POST"]),
+    ]

@@ -1,0 +1,143 @@
+"""Shared page plumbing: templates, form parsing, one-sentence errors, the progress page."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs, quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from textanalyse.errors import UserError
+
+PAGES = [("/ord", "Ord"), ("/temaer", "Temaer"), ("/sammenlign", "Sammenlign"), ("/emner", "Emner"),
+         ("/sitater", "Sitater"), ("/eksport", "Eksport"), ("/hjelp", "Hjelp")]
+
+
+def package_folder(name: str) -> Path:
+    return Path(str(resources.files("textanalyse.app"))) / name
+
+
+def templates():
+    from starlette.templating import Jinja2Templates
+
+    engine = Jinja2Templates(directory=str(package_folder("templates")))
+    engine.env.filters["num"] = norwegian_number
+    engine.env.filters["pct"] = lambda value: norwegian_number(100 * float(value), 1) if value == value else "–"
+    engine.env.filters["q"] = lambda value: quote(str(value), safe="")
+    return engine
+
+
+def norwegian_number(value, decimals: int = 2) -> str:
+    """A number as Norwegians write it: decimal comma, thin space between thousands.
+
+    Example:
+        >>> norwegian_number(1234.5, 1)
+        '1\\u202f234,5'
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number != number:
+        return "–"
+    if number.is_integer() and decimals == 0 or isinstance(value, int):
+        text = f"{int(round(number)):,}"
+    else:
+        text = f"{number:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """The posted form (the guard has checked its CSRF token and size already)."""
+    body = await request.body()
+    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def one(form: dict, key: str, default: str = "") -> str:
+    values = form.get(key)
+    return values[0].strip() if values else default
+
+
+def is_partial(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(request: Request, template: str, *, status: int = 200, **context) -> HTMLResponse:
+    app = request.app.state
+    context.update(request=request, csrf=app.guard.csrf, pages=PAGES, path=request.url.path,
+                   project=app.workspace.folder.root.name, has_project=app.workspace.folder.exists())
+    return app.templates.TemplateResponse(request, template, context, status_code=status)
+
+
+def error_page(request: Request, message: str, *, status: int = 400) -> Response:
+    if is_partial(request):
+        return render(request, "_error.html", message=message, status=200)
+    return render(request, "error.html", message=message, status=status)
+
+
+def progress_page(request: Request, job, *, next_url: str) -> Response:
+    """The page shown while a background job runs; it polls and reloads ``next_url`` when done."""
+    return render(request, "progress.html", job=job, next_url=next_url)
+
+
+def redirect(request: Request, url: str) -> Response:
+    """Go to ``url``: an htmx request gets ``HX-Redirect``, a plain form a 303."""
+    if is_partial(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return Response(status_code=303, headers={"location": url})
+
+
+def user_error(message: str) -> UserError:
+    return UserError(message)
+
+
+FIGURE_FOLDER = ".textanalyse/figurer"
+
+
+def figure_url(request: Request, key: str, draw) -> str:
+    """Draw a report figure once per ``key`` into the project's private folder; its URL for ``<img>``.
+
+    ``draw(path)`` is one of the report's own figure functions (``textanalyse.report.figures``).
+    """
+    import hashlib
+
+    folder = request.app.state.workspace.folder.root / FIGURE_FOLDER
+    name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + ".png"
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.parent.chmod(0o700)
+        draw(path)
+    return f"/figur/{name}"
+
+
+async def figure(request: Request) -> Response:
+    import re
+
+    from starlette.responses import FileResponse
+
+    name = request.path_params["name"]
+    path = request.app.state.workspace.folder.root / FIGURE_FOLDER / name
+    if not re.fullmatch(r"[0-9a-f]{24}\.png", name) or not path.is_file():
+        raise UserError("Figuren finnes ikke lenger; last siden på nytt.")
+    return FileResponse(path, media_type="image/png")
+
+
+def offload(handler):
+    """Run a page handler in a worker thread, so analysis never blocks the server's event loop.
+
+    The request body is read first (on the event loop); the handler then runs on its own loop
+    in Starlette's thread pool, where ``await request.body()`` returns the body already read.
+    """
+    import asyncio
+    import functools
+
+    from starlette.concurrency import run_in_threadpool
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        await request.body()
+        return await run_in_threadpool(lambda: asyncio.run(handler(request)))
+    return wrapped
