@@ -211,8 +211,8 @@ def read_transcripts(
                 raise UserError(f"{path}: the transcript is empty (no text found, also not in tables); "
                                 "check that it is the right file")
             raise UserError(
-                f"{path}: no speaker turns recognised in {lines} lines of text; tried labels {', '.join(labels)} "
-                "at line start followed by ':'; add yours with --speaker LABEL"
+                f"{path}: no speaker turns recognised; tried labels {', '.join(labels)} at line start "
+                f"followed by ':' in {lines} lines of text; add yours with --speaker LABEL"
             )
         coded = row is not None and interviewer_column and row.get(interviewer_column, "")
         if not coded:
