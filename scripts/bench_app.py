@@ -32,12 +32,17 @@ FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-backgroun
          "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900")
 SETTLE = """
 window.__settled = null;
+window.__target = arguments[0];
 if (!window.__listening) {
-  document.addEventListener('htmx:afterSettle', () => { if (window.__settled === null) window.__settled = performance.now(); });
+  document.addEventListener('htmx:afterSettle', (event) => {
+    if (window.__settled === null && event.detail.target && event.detail.target.id === window.__target)
+      window.__settled = performance.now();
+  });
   window.__listening = true;
 }
 window.__t0 = performance.now();
 """
+IDLE = "return document.querySelectorAll('.htmx-request').length === 0"
 
 
 def browser(profile: Path):
@@ -51,6 +56,7 @@ def browser(profile: Path):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
+    driver.command_executor.client_config.timeout = 1800   # the first visits compute for minutes on 1M words
     driver.set_page_load_timeout(1800)
     return driver
 
@@ -67,9 +73,10 @@ def wait_for(driver, condition, timeout=1800.0):
     raise TimeoutError("the app did not answer in time")
 
 
-def timed_swap(driver, action) -> float:
-    """Milliseconds from the action to htmx's first afterSettle, measured inside the page."""
-    driver.execute_script(SETTLE)
+def timed_swap(driver, action, target: str = "ord-innhold") -> float:
+    """Milliseconds from the action to htmx's afterSettle of ``target``, measured inside the page."""
+    wait_for(driver, lambda d: d.execute_script(IDLE), timeout=600)
+    driver.execute_script(SETTLE, target)
     action()
     wait_for(driver, lambda d: d.execute_script("return window.__settled !== null"), timeout=600)
     return driver.execute_script("return window.__settled - window.__t0")
@@ -131,9 +138,10 @@ def interactions(driver, base, runs: int, questions, group: str) -> dict[str, li
         driver.get(base + page)
         wait_for(driver, lambda d, m=marker: js_text(d, m) and not js_text(d, "#jobb"))
     for run in range(runs):
-        question = questions[run % len(questions)]
-        add("bytt spørsmål", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "sporsmal")).select_by_value(question)))
-        settled_words()
+        question = questions[(run + 1) % len(questions)]
+        if len(questions) > 1:   # the select must change for the page to ask
+            add("bytt spørsmål", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "sporsmal")).select_by_value(question)))
+            settled_words()
         add("del etter gruppe", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value(group)))
         settled_words()
         add("fjern gruppedeling", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value("")))
@@ -141,7 +149,7 @@ def interactions(driver, base, runs: int, questions, group: str) -> dict[str, li
         words = table_words(driver)
         word = words[run % min(len(words), 5)]
         add("åpne konkordans (KWIC)", timed_swap(driver, lambda: driver.find_element(
-            By.CSS_SELECTOR, f'#ordtabell button[data-ord="{word}"]').click()))
+            By.CSS_SELECTOR, f'#ordtabell button[data-ord="{word}"]').click(), target="panel"))
         wait_for(driver, lambda d: d.find_elements(By.ID, "utelat"))
         add("utelat ord", timed_swap(driver, lambda: driver.find_element(By.ID, "utelat").click()))
         wait_for(driver, lambda d: word not in table_words(d))
@@ -151,7 +159,7 @@ def interactions(driver, base, runs: int, questions, group: str) -> dict[str, li
         add("side: Temaer", timed_page(driver, base + f"/temaer?sporsmal={question}",
                                        lambda d: js_text(d, "#tematabell")))
         add("marker tekstbit feil", timed_swap(driver, lambda: driver.find_element(
-            By.CSS_SELECTOR, "#tekstbiter-liste button.feil-knapp").click()))
+            By.CSS_SELECTOR, "#tekstbiter-liste button.feil-knapp").click(), target="tema-innhold"))
         add("side: Sammenlign", timed_page(driver, base + "/sammenlign", lambda d: js_text(d, "#nokkelord")))
         add("side: Sitater", timed_page(driver, base + "/sitater", lambda d: js_text(d, "#sitatliste")))
         add("side: Ord", timed_page(driver, base + f"/ord?sporsmal={question}", lambda d: table_words(d)))

@@ -163,3 +163,23 @@ def test_run_reproduces_the_exported_tables(session, tmp_path):
         assert (exported / "tabeller" / name).read_bytes() == (tmp_path / "igjen" / "tabeller" / name).read_bytes(), name
     frequencies = (exported / "tabeller" / "eksempel_ordfrekvenser.csv").read_text(encoding="utf-8")
     assert ",ventetid," not in frequencies
+
+
+def test_transcript_folder_becomes_a_project(tmp_path):
+    folder = tmp_path / "intervjuprosjekt"
+    folder.mkdir()
+    with TestClient(create_app(folder, token=TOKEN, port=PORT), base_url=ORIGIN, follow_redirects=False) as client:
+        client.get(f"/?token={TOKEN}")
+        page = client.get("/ny")
+        assert 'data-fil="intervjuer"' in page.text
+        csrf = re.search(r'"X-CSRF-Token": "([0-9a-f]+)"', page.text).group(1)
+        preview = client.get("/ny/forhandsvis?rot=eksempel&fil=intervjuer")
+        assert "informanter.csv" in preview.text and "ung_01.docx" in preview.text
+        created = client.post("/ny/opprett", headers={"origin": ORIGIN}, data={
+            "csrf": csrf, "rot": "eksempel", "fil": "intervjuer", "gruppe": ["gruppe"], "tittel": "Intervjuer"})
+        assert created.status_code == 303
+    text = (folder / "analyse.toml").read_text(encoding="utf-8")
+    assert 'transcripts = ["data/intervjuer"]' in text
+    assert 'meta = "data/intervjuer/informanter.csv"' in text and 'group_by = ["gruppe"]' in text
+    assert sorted(p.name for p in (folder / "data" / "intervjuer").iterdir()) == sorted(
+        p.name for p in (example_folder() / "intervjuer").iterdir())

@@ -62,6 +62,7 @@ def test_kwic_command(survey, tmp_path):
 def test_suggest_exclusions_runs(survey):
     result = run("suggest-exclusions", survey, "--text-col", "fungerer_bra", "--pipeline", "fast", "--no-cache")
     assert result.exit_code == 0
+    assert "Forslag til utelatte ord" in result.output and "suggested_list" in result.output
 
 
 @pytest.mark.parametrize("args, message", [

@@ -12,6 +12,7 @@ from textanalyse.filters import apply_filters
 from textanalyse.frequency import frequency_table
 from textanalyse.nlp import annotate
 from textanalyse.report.methods import methods_paragraph
+from textanalyse.topics import TopicResult
 
 ANSWERS = [
     ("R1", "bra", "Fikk god oppfølging av ruskonsulenten, og oppfølgingen var jevn og trygg.", "Kvinne"),
@@ -119,16 +120,21 @@ def test_themes_topics_and_quotes_are_described_when_present():
     quotes = pd.DataFrame({"theme_or_word": ["Bolig"], "rank": [1], "quote": ["Bor hos [NAVN]"], "doc_id": ["R2:bra"],
                            "question": ["bra"], "group": [""], "matched": ["bolig"], "risk_flags": ["alder"],
                            "citation": ["(R2)"]})
-    material = build_material(theme_summary=summary, topics=topics, topic_stability=0.734, quotes=quotes)
-    text = methods_paragraph(material, settings={"codebook_name": "Kommunale tjenester",
-                                                 "topics": {"k": "auto", "k_range": [3, 8], "n_reruns": 5}})
+    def fitted(k, tried):  # what find_topics records: the settings used and the k tried
+        return TopicResult(topics=topics, assignments=pd.DataFrame(), left_out=pd.DataFrame(), stability=0.734,
+                           k=2, k_scores=pd.DataFrame({"k": tried}), words=pd.DataFrame(), typical=pd.DataFrame(),
+                           params={"k": k, "k_range": (3, 8), "n_reruns": 5})
+
+    material = build_material(theme_summary=summary, topics=topics, topic_stability=0.734, quotes=quotes,
+                              topic_result=fitted("auto", list(range(3, 9))))
+    text = methods_paragraph(material, settings={"codebook_name": "Kommunale tjenester", "topics": {"k": "auto"}})
     assert "kodeboken «Kommunale tjenester» (2 temaer)" in text
     assert "Wilsons metode" in text
     assert "NMF" in text and "TF-IDF" in text
     assert "k = 2" in text and "mellom 3 og 8" in text
     assert "justert Rand-indeks (ARI)" in text and "ARI = 0,73" in text and "5 nye tilpasninger" in text
     assert "1 sitat er merket" in text and "må vurderes manuelt" in text
-    fixed = methods_paragraph(material, settings={"topics": {"k": 2}})
+    fixed = methods_paragraph(dataclasses.replace(material, topic_result=fitted(2, [2])), settings={"topics": {"k": 2}})
     assert "ble satt til k = 2" in fixed
 
 

@@ -50,8 +50,10 @@ def test_dictionary_shortcut_gives_simplemmas_lemmas(lang):
              "bustaden ruskonsulenten eldre gikk gjekk sa sagt tatt satt ingenting søknaden ikkje").split()
     dictionary = _simplemma_dictionary(lang)
     assert len(dictionary) > 10_000
-    for word in words:
-        assert (dictionary.get(word) or simplemma.lemmatize(word, lang=lang)) == simplemma.lemmatize(word, lang=lang)
+    found = [word for word in words if word in dictionary]   # the rest go to simplemma itself
+    assert len(found) >= len(words) - 4
+    for word in found:
+        assert dictionary[word] == simplemma.lemmatize(word, lang=lang), word
 
 
 def test_chunk_tokenizer_gives_exactly_spacys_tokens():

@@ -102,7 +102,7 @@ def test_accurate_lemma_overlap_nynorsk(shared_data):
 
 @needs_models
 def test_pipeline_names_alone_mask_person_tokens_on_norne(shared_data):
-    from textanalyse.api import pipeline_entities
+    from textanalyse.anonymize.files import pipeline_entities
 
     parsed = read_conllu(shared_data / "norne_nb_dev.conllu")
     sentences = [sentence.text for sentence in parsed]

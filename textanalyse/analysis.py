@@ -23,6 +23,7 @@ class Comparison:
     reference: str | None
     keyness: pd.DataFrame
     themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alpha: float = 0.05       # adjusted p below this counts as significant (``compare.alpha``)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class MaterialAnalysis:
         topics / topic_assignments / topic_left_out: from ``textanalyse.topics``; ``topic_stability``
             is the run-level adjusted Rand index (None when topics were off).
         comparisons: list of :class:`Comparison`.
+        topic_result: the full :class:`textanalyse.topics.TopicResult` (``params``, ``k_scores``).
         quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty;
             quote_positions: ``segment, start, end`` of each quote, row for row (REFI-QDA export).
     """
@@ -74,6 +76,8 @@ class MaterialAnalysis:
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
+    keep_interviewer: bool = False   # transcripts: the interviewer's turns were analysed too
+    topic_result: object = None      # the TopicResult (params, k_scores) when topics ran
 
 
 @dataclass
@@ -87,3 +91,36 @@ class RunResult:
     codebook_name: str | None = None
     out_dir: str | None = None
     files: list[str] = field(default_factory=list)
+
+
+def overview_table(corpus: Corpus, tokens: pd.DataFrame) -> pd.DataFrame:
+    """``question, documents, respondents, nonanswers, empty, words`` per question."""
+    words = tokens.loc[tokens["is_word"].to_numpy(), "doc_id"].astype(str).map(
+        corpus.documents.set_index("doc_id")["question"]).value_counts()
+    rows = []
+    for question in corpus.questions:
+        documents = corpus.documents[corpus.documents["question"] == question]
+        skipped = corpus.nonanswers[corpus.nonanswers["question"] == question]
+        rows.append({"question": question, "documents": len(documents),
+                     "respondents": documents["respondent"].nunique(),
+                     "nonanswers": int((skipped["reason"] == "non-answer").sum()),
+                     "empty": int((skipped["reason"] == "empty").sum()), "words": int(words.get(question, 0))})
+    return pd.DataFrame(rows, columns=["question", "documents", "respondents", "nonanswers", "empty", "words"])
+
+
+def group_table(corpus: Corpus, columns) -> pd.DataFrame:
+    """``variable, value, respondents, documents`` for each grouping variable."""
+    rows = []
+    for column in columns:
+        counts = corpus.documents.groupby(column, sort=True).agg(respondents=("respondent", "nunique"),
+                                                                 documents=("doc_id", "size"))
+        for value, row in counts.iterrows():
+            rows.append({"variable": column, "value": value, "respondents": int(row["respondents"]),
+                         "documents": int(row["documents"])})
+    return pd.DataFrame(rows, columns=["variable", "value", "respondents", "documents"])
+
+
+def language_split(tokens: pd.DataFrame) -> dict[str, int]:
+    """``{"nb": documents, "nn": documents}``: the language each document was annotated as."""
+    per_document = tokens.groupby("doc_id", observed=True)["lang"].first().astype(str)
+    return {lang: int(count) for lang, count in per_document.value_counts().sort_index().items()}

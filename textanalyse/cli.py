@@ -13,6 +13,7 @@ import click
 
 from textanalyse import __version__
 from textanalyse.errors import InputWarning, UserError
+from textanalyse.options import LANGUAGES, UNITS
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
@@ -43,7 +44,7 @@ def input_options(command):
                      help="Extra answer to treat as a non-answer."),
         click.option("--pipeline", default="auto", show_default=True,
                      help="auto, fast, accurate, an installed spaCy package, or a pipeline folder."),
-        click.option("--language", default="auto", show_default=True, type=click.Choice(["auto", "nb", "nn"])),
+        click.option("--language", default="auto", show_default=True, type=click.Choice(LANGUAGES)),
         click.option("--cache-dir", default=None, help="Annotation cache folder (default: ~/.cache/textanalyse)."),
         click.option("--no-cache", is_flag=True, help="Do not read or write the annotation cache."),
     ]
@@ -54,7 +55,7 @@ def input_options(command):
 
 def filter_options(command):
     options = [
-        click.option("--unit", default="lemma", show_default=True, type=click.Choice(["lemma", "exact"]),
+        click.option("--unit", default="lemma", show_default=True, type=click.Choice(UNITS),
                      help="Count lemmas (forms grouped) or exact lowercased forms (as NVivo)."),
         click.option("--min-length", default=4, show_default=True, type=int, help="Minimum word length."),
         click.option("--stoplist", "stoplists", multiple=True, metavar="FILE", help="Add a stop list (repeatable)."),
@@ -310,6 +311,8 @@ def freq(**params):
 @input_options
 @click.option("--word", "word", required=True, metavar="PATTERN", help="Word, lemma or pattern with * (e.g. bolig*).")
 @click.option("--window", default=5, show_default=True, type=int, help="Words of context on each side.")
+@click.option("--column", "columns", multiple=True, metavar="COL",
+              help="Metadata column each line carries (repeatable; default: none).")
 @click.option("--out", callback=table_path, help="Write to FILE.csv or FILE.xlsx.")
 @handle_errors
 def kwic(**params):
@@ -322,10 +325,10 @@ def kwic(**params):
     from textanalyse import api
 
     pattern = params.pop("word")
-    window, out = params.pop("window"), params.pop("out")
+    window, columns, out = params.pop("window"), params.pop("columns"), params.pop("out")
     inputs = build_inputs(params)
     with progress("Annoterer") as on_progress:
-        table = api.kwic(inputs, pattern, window=window, on_progress=on_progress)
+        table = api.kwic(inputs, pattern, window=window, columns=columns, on_progress=on_progress)
     emit(table[["doc_id", "question", "left", "keyword", "right"]] if not out else table, out,
          title=f"Konkordans: {pattern}", sheet_name="konkordans", for_people=True)
 
@@ -359,6 +362,8 @@ def suggest_exclusions(**params):
 @click.option("--group-by", help="Summarise per value of this metadata column.")
 @click.option("--out", callback=table_path, help="Write the summary to FILE.csv/.xlsx.")
 @click.option("--coded-out", metavar="FILE", callback=table_path, help="Also write every coded passage to FILE.csv/.xlsx.")
+@click.option("--column", "columns", multiple=True, metavar="COL",
+              help="Metadata column the coded passages carry (repeatable; default: the --group-by column).")
 @handle_errors
 def themes(**params):
     """Code answers and interview turns with a codebook of themes (deductive).
@@ -370,10 +375,12 @@ def themes(**params):
     """
     from textanalyse import api
 
-    codebook, group_by, out, coded_out = (params.pop(k) for k in ("codebook", "group_by", "out", "coded_out"))
+    codebook, group_by, out, coded_out, columns = (params.pop(k) for k in ("codebook", "group_by", "out", "coded_out",
+                                                                           "columns"))
     inputs = build_inputs(params)
     with progress("Annoterer") as on_progress:
-        coded, summary, _, warnings = api.themes(inputs, codebook=codebook, group_by=group_by, on_progress=on_progress)
+        coded, summary, _, warnings = api.themes(inputs, codebook=codebook, group_by=group_by,
+                                                 columns=columns or None, on_progress=on_progress)
     if coded_out:
         api.write_table(coded, coded_out, sheet_name="koding")
     if len(warnings):  # a table (theme, field, pattern, message): one line, not one per pattern
@@ -491,32 +498,32 @@ def quotes(**params):
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--text-col", "text_columns", multiple=True, metavar="COL", help="Text column to mask (repeatable).")
+@input_options
 @click.option("--out", required=True, help="Output: FILE.csv/.xlsx for tables, a folder for transcripts.")
-@click.option("--encoding", help="CSV/TXT encoding (default: UTF-8, then cp1252).")
-@click.option("--sep", help="CSV separator (default: sniffed).")
-@click.option("--sheet", help="Excel sheet name or number.")
 @click.option("--numbered", is_flag=True, help="Same person/place, same number: [NAVN-1], [NAVN-2].")
 @click.option("--report", "report_path", metavar="FILE", callback=table_path, help="Write what was masked (type and count per row) to FILE.csv.")
 @click.option("--include-originals", is_flag=True, help="Put the original words in the report (keep it safe!).")
-@click.option("--pipeline", default="auto", show_default=True,
-              help="Names from a trained pipeline as well as the rules: auto, accurate, a spaCy package, or rules.")
 @handle_errors
 def anonymize(**params):
     """De-identify text columns (or transcripts): names, places, phone numbers, ids, addresses, dates.
 
     Writes the same rows in the same order with the text columns masked; the input is not changed.
+    Takes the same input flags as every command: --text-col names the columns to mask, --id-col
+    adds each row's id to the report, --speaker adds turn labels that stay unmasked, and
+    --pipeline adds a trained pipeline's names to the rules (rules: the rules only). Everything
+    in a text column or turn is masked, so --meta, --nonanswer and --keep-interviewer change nothing.
 
     \b
     Example:
-        textanalyse anonymize brukerundersokelse.csv --text-col fungerer_bra --out maskert.csv --report maskert_rapport.csv
+        textanalyse anonymize brukerundersokelse.csv --text-col fungerer_bra --id-col respondent_id \\
+            --out maskert.csv --report maskert_rapport.csv
     """
-    from textanalyse.api import anonymize_files
+    from textanalyse.anonymize.files import anonymize_files
 
     summary = anonymize_files(
-        params["inputs"], text_columns=params["text_columns"], out=params["out"], encoding=params["encoding"],
-        sep=params["sep"], sheet=params["sheet"], numbered=params["numbered"], report=params["report_path"],
+        params["inputs"], text_columns=params["text_columns"], out=params["out"], id_column=params["id_column"],
+        encoding=params["encoding"], sep=params["sep"], sheet=params["sheet"], speaker_labels=params["speaker_labels"],
+        language=params["language"], numbered=params["numbered"], report=params["report_path"],
         include_originals=params["include_originals"], pipeline=params["pipeline"])
     click.echo(summary, err=True)
 

@@ -12,8 +12,10 @@ import tomllib
 from pathlib import Path
 
 from textanalyse.errors import UserError
+from textanalyse.filters import DEFAULT_LISTS as SHIPPED_LISTS
+from textanalyse.options import LANGUAGES, UNITS
 
-DEFAULT_LISTS = ["generelle", "flertydige", "lite_informative", "fyllord_transkripsjon"]
+DEFAULT_LISTS = list(SHIPPED_LISTS)  # the shipped stop lists, in the order they are applied
 
 # The defaults of every section; a config only needs what differs.
 DEFAULTS = {
@@ -25,7 +27,7 @@ DEFAULTS = {
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
     "themes": {"codebook": "default"},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 3, "pos": []},
-    "compare": {"min_count": 5, "min_documents": 2},
+    "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
                "min_words": 8, "max_words": 60},
 }
@@ -36,8 +38,8 @@ MATERIAL_DEFAULTS = {
 }
 COMPARISON_KEYS = {"column": "", "target": "", "reference": "", "name": ""}
 CHOICES = {
-    ("annotation", "language"): ("auto", "nb", "nn"),
-    ("filters", "unit"): ("lemma", "exact"),
+    ("annotation", "language"): LANGUAGES,
+    ("filters", "unit"): UNITS,
 }
 # Settings that hold file paths: resolved against the config file's folder.
 PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir"),
@@ -113,16 +115,23 @@ def _check_type(value, default, key: str, path):
         ok = isinstance(value, bool)
     elif isinstance(default, int):
         ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     elif isinstance(default, list):
         ok = isinstance(value, list)
     else:
         ok = isinstance(value, expected)
     if key == "topics.k":
-        ok = value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 2 <= value <= 30)
-        if not ok:
-            raise UserError(f"{path}: topics.k must be \"auto\" or a whole number from 2 to 30, got {value!r}")
+        from textanalyse.validation import topic_k
+
+        try:
+            topic_k(value, what="topics.k")
+        except UserError as error:
+            raise UserError(f"{path}: {error}") from None
+        return
     if not ok:
-        names = {bool: "true or false", int: "a whole number", list: "a list", str: "text", dict: "a table"}
+        names = {bool: "true or false", int: "a whole number", float: "a number", list: "a list", str: "text",
+                 dict: "a table"}
         raise UserError(f"{path}: {key} must be {names.get(expected, expected.__name__)}, got {value!r}")
     if isinstance(default, list) and key != "material.compare":
         wrong = [item for item in value if not isinstance(item, str)]
@@ -165,6 +174,9 @@ def _validate(raw: dict, path) -> dict:
     for (section, key), least in minimums.items():
         if config[section][key] < least:
             raise UserError(f"{path}: {section}.{key} must be at least {least}, got {config[section][key]}")
+    if not 0 < config["compare"]["alpha"] < 1:
+        raise UserError(f"{path}: compare.alpha must be a number between 0 and 1 (e.g. 0.05), "
+                        f"got {config['compare']['alpha']!r}")
     if config["quotes"]["max_words"] < config["quotes"]["min_words"]:
         raise UserError(f"{path}: quotes.max_words must be at least quotes.min_words")
     materials = raw.get("material")
@@ -223,13 +235,12 @@ def _resolve_paths(config: dict, base: Path) -> None:
     def resolve(value: str) -> str:
         return str((base / value).resolve()) if value else value
 
-    config["output"]["dir"] = resolve(config["output"]["dir"])
-    config["output"]["qdpx_codings"] = resolve(config["output"]["qdpx_codings"])
-    config["filters"]["stoplists"] = [resolve(p) for p in config["filters"]["stoplists"]]
-    config["filters"]["variants"] = resolve(config["filters"]["variants"])
-    if config["themes"]["codebook"] not in ("", "default"):
-        config["themes"]["codebook"] = resolve(config["themes"]["codebook"])
+    for section, key in PATH_KEYS:
+        value = config[section][key]
+        if (section, key) == ("themes", "codebook") and value == "default":
+            continue  # the shipped codebook, not a file next to the config
+        config[section][key] = [resolve(p) for p in value] if isinstance(value, list) else resolve(value)
     for material in config["material"]:
-        material["survey"] = resolve(material["survey"])
-        material["transcripts"] = [resolve(p) for p in material["transcripts"]]
-        material["meta"] = resolve(material["meta"])
+        for key in MATERIAL_PATH_KEYS:
+            value = material[key]
+            material[key] = [resolve(p) for p in value] if isinstance(value, list) else resolve(value)

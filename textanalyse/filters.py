@@ -20,10 +20,10 @@ import pandas as pd
 
 from textanalyse.corpus import column_codes
 from textanalyse.errors import UserError
+from textanalyse.options import UNITS
 from textanalyse.resources import stopwords_dir
 from textanalyse.wordlists import file_sha256, read_word_list
 
-UNITS = ("lemma", "exact")
 # The default lists, in the order they are applied, with the reason stated in reports.
 DEFAULT_LISTS = {
     "generelle": "svært generelle ord (funksjonsord som jeg, om, det)",
@@ -160,6 +160,36 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
         variant_table = pd.DataFrame(used, columns=["variant", "word", "count"])
     return FilterResult(kept=kept, report=report, unit=unit, min_length=int(min_length), stoplists=tuple(lists),
                         variants=variant_table)
+
+
+UPOS_TAGS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+             "SCONJ", "SYM", "VERB", "X")
+
+
+def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
+    """Only tokens of the given UPOS classes (all tokens when ``pos`` is empty).
+
+    An error when the pipeline tagged no word classes (the fast pipeline tags none).
+
+    Example:
+        >>> kept = pd.DataFrame({"word": ["bolig", "god"], "pos": ["NOUN", "ADJ"]})
+        >>> keep_word_classes(kept, ["noun"])["word"].tolist()
+        ['bolig']
+    """
+    if not pos:
+        return kept
+    wanted = {str(tag).strip().upper() for tag in pos}
+    unknown = sorted(wanted - set(UPOS_TAGS))
+    if unknown:
+        raise UserError(f"--pos '{unknown[0]}' is not a word class; use Universal Dependencies tags such as "
+                        "NOUN, VERB, ADJ, PROPN")
+    if kept is None:
+        return kept
+    tags = kept["pos"].astype(str)
+    if (tags == "").all():
+        raise UserError("word classes (pos) need a pipeline that tags them; use --pipeline accurate "
+                        "or an installed nb_core_news_* package")
+    return kept[tags.isin(wanted).to_numpy()]
 
 
 def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:

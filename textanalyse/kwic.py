@@ -1,7 +1,8 @@
 """Keyword in context: every occurrence of a word, lemma or ``*`` pattern with its surroundings.
 
 Columns of :func:`kwic` (stable): ``doc_id, respondent, question, segment, speaker, left,
-keyword, right, lemma`` followed by the metadata columns.
+keyword, right, lemma`` followed by the metadata columns asked for (``columns``; all of them
+when ``columns`` is ``None``).
 """
 
 from __future__ import annotations
@@ -52,10 +53,11 @@ def matching_tokens(tokens: pd.DataFrame, pattern: str) -> np.ndarray:
     return (lemma_hit[lemma_codes] | lower_hit[lower_codes]) & tokens["is_word"].to_numpy(dtype=bool)
 
 
-def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5) -> pd.DataFrame:
+def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5, columns=None) -> pd.DataFrame:
     """Every token whose lemma or lowercased form matches ``pattern``, with ``window`` words each side.
 
-    The context is cut from the segment's own text, so it reads as written.
+    The context is cut from the segment's own text, so it reads as written. ``columns``: the
+    metadata columns each line carries (``None``: all of the corpus's).
 
     Example:
         >>> kwic(tokens, corpus, "oppfølging", window=3).loc[0, ["left", "keyword", "right"]].tolist()  # doctest: +SKIP
@@ -64,7 +66,8 @@ def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5)
     if not isinstance(window, (int, np.integer)) or window < 0:
         raise UserError(f"--window must be a whole number of at least 0, got {window!r}")
     hits = np.flatnonzero(matching_tokens(tokens, pattern))
-    columns = KWIC_COLUMNS + list(corpus.metadata_columns)
+    metadata = list(corpus.metadata_columns if columns is None else columns)
+    columns = KWIC_COLUMNS + metadata
     if not len(hits):
         return pd.DataFrame(columns=columns)
     segments = corpus.segments.set_index(["doc_id", "segment"])
@@ -90,7 +93,7 @@ def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5)
             "right": " ".join(text[ends[index]:right_end].split()),
             "lemma": tokens["lemma"].iat[index],
         }
-        for column in corpus.metadata_columns:
+        for column in metadata:
             row[column] = documents.at[doc_id, column]
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textanalyse.errors import UserError
 
-PIPELINE_NAMES = ("auto", "fast", "accurate")
 LANGUAGES = ("auto", "nb", "nn")
+UNITS = ("lemma", "exact")
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,11 @@ class FilterOptions:
     variants: str | None = None
 
     def __post_init__(self):
-        if self.unit not in ("lemma", "exact"):
-            raise UserError(f"unit '{self.unit}' is not supported; use lemma or exact")
-        if isinstance(self.min_length, bool) or not isinstance(self.min_length, int) or self.min_length < 1:
-            raise UserError(f"--min-length must be a whole number of at least 1, got {self.min_length!r}")
+        if self.unit not in UNITS:
+            raise UserError(f"unit '{self.unit}' is not supported; use {' or '.join(UNITS)}")
+        from textanalyse.validation import whole_number
+
+        whole_number(self.min_length, what="--min-length")
 
 
 def read_variants(path) -> dict[str, str]:

@@ -13,16 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from textanalyse.anonymize.masker import mask_text
+from textanalyse.errors import UserError
 
 REPORT_COLUMNS = ["row", "column", "type", "count"]
-
-
-def _user_error(message: str) -> Exception:
-    try:  # the package's own error type; a plain ValueError keeps this module usable alone
-        from textanalyse.errors import UserError
-    except ImportError:  # pragma: no cover
-        return ValueError(message)
-    return UserError(message)
 
 
 def anonymize_table(
@@ -50,14 +43,14 @@ def anonymize_table(
         (['[NAVN] på NAV hjalp meg.'], [1])
     """
     if not isinstance(df, pd.DataFrame):
-        raise _user_error(f"anonymize_table: expected a pandas DataFrame, got {type(df).__name__}")
+        raise UserError(f"anonymize_table: expected a pandas DataFrame, got {type(df).__name__}")
     columns = [text_columns] if isinstance(text_columns, str) else list(text_columns)
     if not columns:
-        raise _user_error("anonymize_table: text_columns is empty; name at least one text column")
+        raise UserError("anonymize_table: text_columns is empty; name at least one text column")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         available = ", ".join(map(str, df.columns))
-        raise _user_error(
+        raise UserError(
             f"anonymize_table: column(s) {', '.join(map(str, missing))} not found; columns are: {available}"
         )
     kept = list(kept_words) if kept_words else None

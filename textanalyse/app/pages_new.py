@@ -19,6 +19,7 @@ from textanalyse.app.web import error_page, one, read_form, redirect, render
 from textanalyse.errors import UserError
 
 DATA_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".sav")
+TRANSCRIPT_SUFFIXES = (".txt", ".docx")
 PREVIEW_ROWS = 5
 SAFE_NAME = re.compile(r"[^\w.\- ]", re.UNICODE)
 
@@ -44,13 +45,38 @@ def roots(folder: ProjectFolder) -> dict[str, Path]:
 
 
 def resolve_data(folder: ProjectFolder, root: str, relative: str) -> Path:
+    """A data file or a transcript folder inside one of the allowed folders (or a clear refusal)."""
     base = roots(folder).get(root)
     if base is None:
         raise UserError("Ukjent mappe; velg en fil fra listen.")
     path = safe_path(base, relative)
+    if path.is_dir() and path != base and any(p.suffix.lower() in TRANSCRIPT_SUFFIXES for p in path.iterdir()):
+        return path
     if path.suffix.lower() not in DATA_SUFFIXES or not path.is_file():
-        raise UserError("Velg en datafil (.csv, .tsv, .xlsx eller .sav) fra listen.")
+        raise UserError("Velg en datafil (.csv, .tsv, .xlsx eller .sav) eller en mappe med intervjuer fra listen.")
     return path
+
+
+def describe_transcripts(path: Path) -> dict:
+    """Transcript folder preview: files, the metadata table (``fil`` column) and its columns as groups."""
+    from textanalyse.io.tables import read_table
+
+    files = sorted(p.name for p in path.iterdir() if p.suffix.lower() in TRANSCRIPT_SUFFIXES)
+    meta, columns = "", []
+    for candidate in sorted(path.glob("*.csv")) + sorted(path.glob("*.xlsx")):
+        try:
+            table = read_table(candidate)
+        except UserError:
+            continue
+        if "fil" in table.columns:
+            meta = candidate.name
+            for column in table.columns:
+                if column in ("fil", "informant_id", "intervjuer_kode"):
+                    continue
+                distinct = int(table[column].astype(str).nunique())
+                columns.append({"name": column, "distinct": distinct, "group": 2 <= distinct <= 6})
+            break
+    return {"files": files, "meta": meta, "columns": columns}
 
 
 def data_files(folder: ProjectFolder) -> list[dict]:
@@ -60,6 +86,11 @@ def data_files(folder: ProjectFolder) -> list[dict]:
             depth = len(Path(current).relative_to(base).parts)
             folders[:] = sorted(name for name in folders
                                 if depth < 2 and not name.startswith(".") and name != RESULTS_FOLDER)
+            transcripts = [name for name in names if Path(name).suffix.lower() in TRANSCRIPT_SUFFIXES]
+            if transcripts and Path(current) != base:
+                files.append({"root": root_name, "path": Path(current).relative_to(base).as_posix(),
+                              "size": sum((Path(current) / name).stat().st_size for name in transcripts),
+                              "transcripts": len(transcripts)})
             for name in sorted(names):
                 path = Path(current) / name
                 if path.suffix.lower() in DATA_SUFFIXES and not name.startswith(".") and path.is_file():
@@ -175,20 +206,22 @@ async def preview(request: Request) -> Response:
     folder = request.app.state.workspace.folder
     root, relative = request.query_params.get("rot", ""), request.query_params.get("fil", "")
     path = resolve_data(folder, root, relative)
-    info = describe(path)
     title = path.stem.replace("_", " ").capitalize()
-    return render(request, "_preview.html", info=info, root=root, relative=relative, title=title)
+    if path.is_dir():
+        return render(request, "_preview_transcripts.html", info=describe_transcripts(path), root=root,
+                      relative=relative, title=title)
+    return render(request, "_preview.html", info=describe(path), root=root, relative=relative, title=title)
 
 
 async def create(request: Request) -> Response:
     """Write ``analyse.toml`` and its side files from the confirmed choices."""
-    from textanalyse.themes import default_codebook_path
-
     workspace = request.app.state.workspace
     folder = workspace.folder
     form = await read_form(request)
     root, relative = one(form, "rot"), one(form, "fil")
     source = resolve_data(folder, root, relative)
+    if source.is_dir():
+        return _create_transcripts(request, workspace, form, root, source)
     text_columns = [value for value in form.get("tekst", []) if value]
     if not text_columns:
         return error_page(request, "Velg minst én kolonne med fritekst.")
@@ -215,6 +248,39 @@ async def create(request: Request) -> Response:
                       "text_columns": text_columns, "id_column": id_column, "group_by": groups,
                       **({"question_labels": labels} if labels else {})}],
     }
+    _write_project(workspace, raw)
+    return redirect(request, "/ord")
+
+
+def _create_transcripts(request: Request, workspace, form, root: str, source: Path) -> Response:
+    folder = workspace.folder
+    if folder.exists() and one(form, "erstatt") != "ja":
+        return error_page(request, "Mappen har allerede et prosjekt (analyse.toml); kryss av for å erstatte det.")
+    if root != "prosjekt":
+        target = folder.root / DATA_FOLDER / source.name
+        if not target.exists():
+            shutil.copytree(source, target)
+        source = target
+    info = describe_transcripts(source)
+    groups = [value for value in form.get("gruppe", []) if value in {c["name"] for c in info["columns"]}]
+    title = one(form, "tittel") or source.name
+    material = {"name": title, "transcripts": [source.relative_to(folder.root).as_posix()]}
+    if info["meta"]:
+        material["meta"] = (source / info["meta"]).relative_to(folder.root).as_posix()
+    if groups:
+        material["group_by"] = groups
+    raw = {"title": title, "output": {"dir": RESULTS_FOLDER},
+           "filters": {"stoplists": [STOPLIST_FILE], "variants": VARIANTS_FILE},
+           "themes": {"codebook": CODEBOOK_FILE}, "material": [material]}
+    _write_project(workspace, raw)
+    return redirect(request, "/ord")
+
+
+def _write_project(workspace, raw: dict) -> None:
+    """The side files first (so the config can name them), then analyse.toml, checked by the core."""
+    from textanalyse.themes import default_codebook_path
+
+    folder = workspace.folder
     if not folder.path(STOPLIST_FILE).exists():
         folder.write_stoplist([])
     if not folder.path(VARIANTS_FILE).exists():
@@ -225,7 +291,6 @@ async def create(request: Request) -> Response:
         write_bytes(folder.path(CODEBOOK_FILE), default_codebook_path().read_bytes())
     folder.write_raw(raw)
     workspace.config()
-    return redirect(request, "/ord")
 
 
 def routes() -> list[Route]:

@@ -30,7 +30,8 @@ def compare_context(request: Request) -> dict:
     documents = material.corpus.documents
     columns = ["question", *material.corpus.metadata_columns]
     defaults = (workspace.material_config(name)["compare"] or [{}])[0]
-    column = request.query_params.get("kolonne") or defaults.get("column") or "question"
+    usable = [c for c in [*workspace.material_config(name)["group_by"], *columns] if len(_group_values(documents, c)) >= 2]
+    column = request.query_params.get("kolonne") or defaults.get("column") or (usable[0] if usable else "question")
     if column not in columns:
         raise UserError("Velg en kolonne fra listen.")
     values = _group_values(documents, column)
@@ -65,10 +66,7 @@ def compare_context(request: Request) -> dict:
 
 
 def _plot_keyness(table, path, *, labels):
-    try:
-        from textanalyse.report.figures import plot_keyness
-    except ImportError:       # before the figures move into report/figures.py
-        from textanalyse.compare import plot_keyness
+    from textanalyse.compare import plot_keyness
     return plot_keyness(table, path, labels=labels)
 
 

@@ -107,6 +107,9 @@ class Workspace:
         from textanalyse.api import load_material
 
         inputs = self.inputs(name)
+        found = self._materials.get(inputs)
+        if found is not None:          # no waiting behind a long job for what is already there
+            return found
         with self.lock:
             if inputs not in self._materials:
                 self._materials[inputs] = load_material(inputs, on_progress=on_progress)
@@ -114,6 +117,11 @@ class Workspace:
 
     def cached(self, key: tuple, compute):
         """``compute()`` once per key (keys hold a stamp, so stale results are never returned)."""
+        if key in self._results:
+            try:
+                return self._results[key]
+            except KeyError:           # cleared by another thread just now: compute below
+                pass
         with self.lock:
             if key not in self._results:
                 if len(self._results) > 200:

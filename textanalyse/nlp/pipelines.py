@@ -112,10 +112,7 @@ def load_spacy_model(model: str):
     """Load a spaCy pipeline once per process (never from the network)."""
     import spacy
 
-    try:
-        import textanalyse.nlp.components  # noqa: F401  (registers our custom components)
-    except ImportError:
-        pass
+    import textanalyse.nlp.components  # noqa: F401  (registers our custom components)
     try:
         return spacy.load(model)
     except OSError as error:

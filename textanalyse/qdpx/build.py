@@ -142,36 +142,36 @@ class _Builder:
     def survey(self, material: ExportMaterial) -> None:
         corpus = material.corpus
         order = {question: number for number, question in enumerate(corpus.questions)}
-        documents = corpus.documents.assign(_order=corpus.documents["question"].map(order))
-        for respondent, answers in documents.groupby("respondent", sort=False):
-            answers = answers.sort_values("_order", kind="stable")
-            parts, spans, position = [], {}, 0
-            for row in answers.itertuples(index=False):
-                heading = material.question_labels.get(row.question) or row.question
+        by_respondent: dict[str, list[dict]] = {}
+        for record in corpus.documents.to_dict("records"):   # plain dicts: fast for 100,000 answers
+            by_respondent.setdefault(record["respondent"], []).append(record)
+        for respondent, answers in by_respondent.items():
+            answers.sort(key=lambda record: order[record["question"]])
+            parts, spans, position = [], [], 0
+            for record in answers:
+                heading = material.question_labels.get(record["question"]) or record["question"]
                 block = f"{heading}\n"
-                spans[row.doc_id] = (position + len(block), position + len(block) + len(row.text))
-                block += row.text + "\n\n"
+                spans.append((position + len(block), position + len(block) + len(record["text"])))
+                block += record["text"] + "\n\n"
                 parts.append(block)
                 position += len(block)
             text = "".join(parts).rstrip("\n") + "\n"
             source = Source(self.guids.make("source", material.name, respondent), str(respondent), text,
                             user=self.auto, created=self.created)
             self.project.sources.append(source)
-            first = answers.iloc[0].to_dict()
-            self.case(material, str(respondent), str(respondent), first, source)
-            for row in answers.itertuples(index=False):
-                start, end = spans[row.doc_id]
-                self.places[(material.name, row.doc_id)] = _Place(source, {0: (start, end, None)})
-                code = self.question_code(row.question, material)
-                self.select(self.places[(material.name, row.doc_id)], start, end, code, user=self.auto,
-                            kind="question", key=(material.name, row.doc_id))
+            self.case(material, str(respondent), str(respondent), answers[0], source)
+            for record, (start, end) in zip(answers, spans):
+                place = self.places[(material.name, record["doc_id"])] = _Place(source, {0: (start, end, None)})
+                code = self.question_code(record["question"], material)
+                self.select(place, start, end, code, user=self.auto, kind="question",
+                            key=(material.name, record["doc_id"]))
 
     def transcripts(self, material: ExportMaterial) -> None:
         from textanalyse.io.transcripts import read_transcript_text
 
         corpus = material.corpus
         paths = {Path(p).name: Path(p) for p in corpus.sources}
-        segments = corpus.segments
+        segments = {doc_id: part for doc_id, part in corpus.segments.groupby("doc_id", sort=False)}
         for row in corpus.documents.itertuples(index=False):
             path = paths.get(row.source)
             if path is None:
@@ -183,7 +183,7 @@ class _Builder:
             self.case(material, row.doc_id, row.doc_id, row._asdict(), source)
             turns = turn_spans(text, material.speaker_labels)
             place = _Place(source)
-            own = segments[segments["doc_id"] == row.doc_id]
+            own = segments.get(row.doc_id, corpus.segments.iloc[:0])
             matched = match_segments(own, turns, text)
             for segment, turn_index, seg_text in matched:
                 start, end = turns[turn_index][1:]

@@ -82,24 +82,14 @@ def material_for_export(material_config: dict, corpus, *, coded=None, quotes=Non
 
 
 def _analyse(material_config: dict, config: dict, codebook, *, cache_dir, on_progress=None) -> ExportMaterial:
-    """Read, annotate, code and quote one material (what ``run`` computes, minus the rest)."""
-    from textanalyse.api import load_material
-    from textanalyse.quotes import quote_candidates
-    from textanalyse.run import material_inputs
+    """Read, annotate, code and quote one material through the :class:`~textanalyse.project.Project`."""
+    from textanalyse.project import Project
     from textanalyse.themes import code_segments
 
-    material = load_material(material_inputs(material_config, config, cache_dir=cache_dir), on_progress=on_progress)
-    coded = code_segments(material.corpus, material.tokens, codebook).coded if codebook is not None else None
-    quotes = None
-    settings = config["quotes"]
-    if settings["enabled"]:
-        group = material_config["group_by"][0] if material_config["group_by"] else None
-        quotes = quote_candidates(
-            material.corpus, material.tokens, words=settings["words"],
-            coded=coded if coded is not None and len(coded) else None, themes=settings["themes"],
-            per_item=settings["per_item"], min_words=settings["min_words"], max_words=settings["max_words"],
-            group_column=group, positions=True)
-    return material_for_export(material_config, material.corpus, coded=coded, quotes=quotes)
+    project = Project.from_settings(config, material_config, cache_dir=cache_dir, on_progress=on_progress)
+    coded = code_segments(project.corpus, project.tokens, codebook).coded if codebook is not None else None
+    quotes = project.quotes(positions=True) if config["quotes"]["enabled"] else None
+    return material_for_export(material_config, project.corpus, coded=coded, quotes=quotes)
 
 
 def project_description(config: dict) -> str:

@@ -47,7 +47,8 @@ class ReadReport:
 
 
 def _local(element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""   # any namespace (or none)
 
 
 def _children(element, name: str):

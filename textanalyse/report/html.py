@@ -158,10 +158,8 @@ def figure_plan(result) -> list[FigureSpec]:
 
 
 def _plan_comparison(add, index, stem, number, comparison, alpha) -> None:
-    try:
-        from textanalyse.compare import plot_keyness, plot_theme_shares
-    except ImportError:  # the comparison module is optional
-        return
+    from textanalyse.compare import plot_keyness, plot_theme_shares
+
     keyness = comparison.keyness
     if _has(keyness) and {"word", "g2", "log_ratio", "p_adjusted"} <= set(keyness.columns):
         labels = None
@@ -303,13 +301,7 @@ def _question_text(material, question) -> str:
 
 
 def _run_date(result) -> str:
-    manifest = result.manifest or {}
-    value = None
-    for key in ("started", "started_at", "start", "created", "created_at", "timestamp", "run_at", "date",
-                "finished", "finished_at"):
-        if manifest.get(key):
-            value = manifest[key]
-            break
+    value = (result.manifest or {}).get("started")   # written by run.build_manifest
     if value is None:
         value = _dt.datetime.now().astimezone()
     if isinstance(value, str):
@@ -325,16 +317,9 @@ def _run_date(result) -> str:
 
 
 def _version(result) -> str:
-    manifest = result.manifest or {}
-    versions = manifest.get("versions")
-    if isinstance(versions, dict) and versions.get("textanalyse"):
-        return str(versions["textanalyse"])
-    for key in ("textanalyse_version", "version", "toolkit_version"):
-        if manifest.get(key):
-            return str(manifest[key])
     from textanalyse import __version__
 
-    return __version__
+    return str((result.manifest or {}).get("version") or __version__)
 
 
 def _pipelines(result) -> str:
@@ -368,8 +353,12 @@ def _overview_section(material, ids) -> str:
     documents = len(corpus.documents)
     if material.kind == "transcripts":
         informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
+        if getattr(material, "keep_interviewer", False):
+            turns, counted = "replikker", "Både informantenes og intervjuerens replikker er talt"
+        else:
+            turns, counted = "informantreplikker", "Bare informantenes replikker er talt"
         parts.append(f"<p>{esc(documents)} transkripsjoner med {esc(informants)} informanter og "
-                     f"{esc(len(corpus.segments))} informantreplikker. Bare informantenes replikker er talt; "
+                     f"{esc(len(corpus.segments))} {turns}. {counted}; "
                      "tidsstempler og transkribentens merknader er fjernet.</p>")
     else:
         respondents = set(corpus.documents["respondent"].astype(str))
@@ -497,11 +486,11 @@ def _theme_section(material, index, plan, figures, ids, codebook_name) -> str:
             extra = [c for c in rows.columns if c not in columns and c not in front and c != "question"]
             parts.append(table_html(rows, columns=front + extra + columns))
     if _has(material.theme_cooccurrence):
-        from textanalyse.report.workbook import _cooccurrence_table
+        from textanalyse.tables import flat, table_spec
 
         parts.append("<h4>Samforekomst av temaer</h4><p>Antall dokumenter som er kodet med begge temaene; "
                      "diagonalen er antall dokumenter med temaet.</p>")
-        parts.append(table_html(_cooccurrence_table(material.theme_cooccurrence)))
+        parts.append(table_html(flat(material.theme_cooccurrence, table_spec("theme_cooccurrence"))))
     parts.append("</section>")
     return "".join(parts)
 

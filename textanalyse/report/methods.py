@@ -10,10 +10,11 @@ report and edited.
 Settings read (all optional; missing keys fall back to the documented defaults):
 
 - ``codebook_name`` (str) or ``themes.codebook`` (path; its file stem is used);
-- ``topics.k`` (int or ``"auto"``), ``topics.k_range`` (two ints, default 3–10),
-  ``topics.n_reruns`` (default 5);
+- ``topics.k`` (int or ``"auto"``), when the material carries no ``topic_result``;
 - ``compare.alpha`` (default 0.05);
-- ``input.keep_interviewer`` / ``keep_interviewer`` (bool, transcripts only).
+Read from the material (``MaterialAnalysis``): ``keep_interviewer`` (whether the
+interviewer's turns were counted) and ``topic_result`` (``params``: ``k``, ``k_range``,
+``n_reruns``; ``k_scores``: the k actually tried).
 
 Example:
     >>> text = methods_paragraph(material, settings=result.config)      # doctest: +SKIP
@@ -181,10 +182,16 @@ def _transcript_sentences(material) -> list[str]:
         f"Hver informants transkripsjon regnes som ett dokument; tekstene ble delt i "
         f"{_plural(turns, 'replikk', 'replikker')}, som er enhetene for koding og sitater."
     )
-    sentences.append(
-        "Bare informantenes replikker ble talt; intervjuerens spørsmål, tidsstempler og transkribentens "
-        "merknader (som [latter] eller [pause]) ble fjernet før analysen."
-    )
+    if getattr(material, "keep_interviewer", False):
+        sentences.append(
+            "Både informantenes og intervjuerens replikker ble talt; tidsstempler og transkribentens "
+            "merknader (som [latter] eller [pause]) ble fjernet før analysen."
+        )
+    else:
+        sentences.append(
+            "Bare informantenes replikker ble talt; intervjuerens spørsmål, tidsstempler og transkribentens "
+            "merknader (som [latter] eller [pause]) ble fjernet før analysen."
+        )
     return sentences
 
 
@@ -298,7 +305,9 @@ def _topic_sentences(material, settings: dict) -> list[str]:
     if not _has(material.topics):
         return []
     k = len(material.topics)
-    requested = _get(settings, "topics", "k", default="auto")
+    result = getattr(material, "topic_result", None)   # the TopicResult: what the model actually used
+    params = getattr(result, "params", None) or {}
+    requested = params.get("k", _get(settings, "topics", "k", default="auto"))
     unit = "hvert svar" if material.kind == "survey" else "hver replikk"
     words = "lemmaene" if material.unit == "lemma" else "ordformene"
     sentences = [
@@ -310,9 +319,16 @@ def _topic_sentences(material, settings: dict) -> list[str]:
             f"{_plural(len(material.topic_left_out), 'tekst', 'tekster')} ble holdt utenfor emneanalysen "
             "(for korte, gjentatte eller uten ord i vokabularet)."
         )
-    reruns = _get(settings, "topics", "n_reruns", default=5)
+    reruns = params.get("n_reruns", 5)
     if str(requested) == "auto":
-        low, high = _get(settings, "topics", "k_range", default=(3, 10))
+        low, high = params.get("k_range", (3, 10))
+        tried = getattr(result, "k_scores", None)
+        if isinstance(tried, pd.DataFrame) and len(tried):   # the range actually tried (capped by the material)
+            low, high = int(tried["k"].min()), int(tried["k"].max())
+    if str(requested) == "auto" and low == high:
+        sentences.append(f"Antall emner ble satt til k = {k}, det eneste antallet materialet ga rom for "
+                         "(høyst ett emne per fem tekster).")
+    elif str(requested) == "auto":
         sentences.append(
             f"Antall emner (k = {k}) ble valgt automatisk som den k mellom {low} og {high} som ga de mest "
             "stabile emnene når modellen ble tilpasset på nytt på tilfeldige utvalg av 80 % av tekstene."

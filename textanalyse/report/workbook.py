@@ -69,58 +69,28 @@ def _has(table) -> bool:
     return isinstance(table, pd.DataFrame) and len(table.columns) > 0 and len(table) > 0
 
 
-def _cooccurrence_table(matrix: pd.DataFrame) -> pd.DataFrame:
-    if not _has(matrix):
-        return pd.DataFrame()
-    table = matrix.copy()
-    if "theme" in table.columns:
-        return table.reset_index(drop=True)
-    table.insert(0, "theme", [str(value) for value in table.index])
-    return table.reset_index(drop=True)
-
-
 def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
-    """The (sheet base name, table) pairs written to the workbook, in order."""
+    """The (sheet base name, table) pairs written to the workbook, in order (see :mod:`textanalyse.tables`)."""
     from textanalyse.report.methods import methods_paragraph
+    from textanalyse.tables import material_tables
 
     tables: list[tuple[str, pd.DataFrame]] = []
     several = len(result.materials) > 1
     methods_rows = []
     for material in result.materials:
         prefix = f"{_short(material.name)} " if several else ""
-
-        def add(name, table, *, always=False):
-            if isinstance(table, pd.DataFrame) and (always or _has(table)):
-                tables.append((prefix + name, table))
-
-        add("Oversikt", material.overview, always=True)
-        add("Grupper", material.groups)
-        add("Ikke-svar", material.corpus.nonanswers)
-        report = material.filter_report
-        if isinstance(report, pd.DataFrame) and "words" in report.columns:
-            report = report.rename(columns={"words": "removed_words"})
-        add("Filtre", report, always=True)
-        frequencies = material.frequencies
-        if isinstance(frequencies, pd.DataFrame) and "question" in frequencies.columns and len(frequencies):
-            for question in dict.fromkeys(frequencies["question"].astype(str)):
-                add(f"Ord {question}", frequencies[frequencies["question"].astype(str) == question]
-                    .reset_index(drop=True), always=True)
-        else:
-            add("Ord", frequencies, always=True)
-        for column, table in (material.frequencies_by_group or {}).items():
-            add(f"Ord etter {column}", table)
-        add("Temaer", material.theme_summary)
-        for column, table in (material.theme_summary_by_group or {}).items():
-            add(f"Temaer etter {column}", table)
-        add("Samforekomst", _cooccurrence_table(material.theme_cooccurrence))
-        add("Emner", material.topics)
-        add("Emnetilhørighet", material.topic_assignments)
-        add("Utenfor emner", material.topic_left_out)
-        for comparison in material.comparisons:
-            add(f"Nøkkelord {comparison.name}", comparison.keyness)
-            add(f"Temaer {comparison.name}", comparison.themes)
-        add("Sitater", material.quotes)
-        add("KWIC", material.kwic)
+        for entry in material_tables(material, prefix=""):
+            table = entry.table
+            if entry.sheet is None or not isinstance(table, pd.DataFrame) or not (entry.spec.always or _has(table)):
+                continue
+            if entry.spec.attribute == "filter_report" and "words" in table.columns:
+                table = table.rename(columns={"words": "removed_words"})
+            if entry.spec.attribute == "frequencies" and "question" in table.columns and len(table):
+                for question in dict.fromkeys(table["question"].astype(str)):  # one sheet per question
+                    tables.append((f"{prefix}{entry.sheet} {question}",
+                                   table[table["question"].astype(str) == question].reset_index(drop=True)))
+                continue
+            tables.append((prefix + entry.sheet, table))
         settings = dict(result.config or {})
         if result.codebook_name and "codebook_name" not in settings:
             settings["codebook_name"] = result.codebook_name
