@@ -117,7 +117,7 @@ def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
             try:
                 lines.append(line.decode("cp1252"))
             except UnicodeDecodeError:
-                raise UserError(f"{path}: line {number} is neither UTF-8 nor cp1252; give the right --encoding "
+                raise UserError(f"{path}: cannot be decoded: line {number} is neither UTF-8 nor cp1252; give the right --encoding "
                                 "(e.g. --encoding latin-1) or save the file as UTF-8") from None
     return _without_nul("\n".join(lines), path)
 

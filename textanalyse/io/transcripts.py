@@ -98,8 +98,8 @@ def split_turns(text: str, *, labels=DEFAULT_SPEAKER_LABELS) -> list[Turn]:
 
 def read_transcript_text(path: Path, *, encoding: str | None = None) -> str:
     """The plain text of a ``.txt`` or ``.docx`` transcript (one line per Word paragraph or table row)."""
-    if not path.exists() and not path.is_symlink():
-        raise UserError(f"{path}: not found (a broken link?); check the path")
+    if not path.exists():
+        raise UserError(f"{path}: not found (a broken link or a link loop?); check the path")
     data = read_file_bytes(path)  # a clear line for links, pipes and unreadable files first
     if path.suffix.lower() == ".docx":
         import docx
