@@ -120,14 +120,21 @@ def create_project(driver, base, data: str, text_columns, groups):
     return time.perf_counter() - started
 
 
-def interactions(driver, base, runs: int, questions, group: str) -> dict[str, list[float]]:
+def interactions(driver, base, runs: int, questions, group: str, pid: int):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    last = [server_cpu_ms(pid)]
 
     def add(name, value):
         times.setdefault(name, []).append(value)
+        now = server_cpu_ms(pid)
+        cpu.setdefault(name, []).append(now - last[0])
+
+    def mark():
+        last[0] = server_cpu_ms(pid)
 
     def settled_words():
         wait_for(driver, lambda d: table_words(d))
@@ -137,33 +144,49 @@ def interactions(driver, base, runs: int, questions, group: str) -> dict[str, li
                          ("/emner", "h2"), ("/ord", "#ordtabell")):
         driver.get(base + page)
         wait_for(driver, lambda d, m=marker: js_text(d, m) and not js_text(d, "#jobb"))
+    real_swap, real_page = timed_swap, timed_page
+
+    def timed_swap_(driver, action, target="ord-innhold"):
+        wait_for(driver, lambda d: d.execute_script(IDLE), timeout=600)
+        mark()
+        return real_swap(driver, action, target)
+
+    def timed_page_(driver, url, ready):
+        mark()
+        return real_page(driver, url, ready)
     for run in range(runs):
         question = questions[(run + 1) % len(questions)]
         if len(questions) > 1:   # the select must change for the page to ask
-            add("bytt spørsmål", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "sporsmal")).select_by_value(question)))
+            add("bytt spørsmål", timed_swap_(driver, lambda: Select(driver.find_element(By.ID, "sporsmal")).select_by_value(question)))
             settled_words()
-        add("del etter gruppe", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value(group)))
+        add("del etter gruppe", timed_swap_(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value(group)))
         settled_words()
-        add("fjern gruppedeling", timed_swap(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value("")))
+        add("fjern gruppedeling", timed_swap_(driver, lambda: Select(driver.find_element(By.ID, "gruppe")).select_by_value("")))
         settled_words()
         words = table_words(driver)
         word = words[run % min(len(words), 5)]
-        add("åpne konkordans (KWIC)", timed_swap(driver, lambda: driver.find_element(
+        add("åpne konkordans (KWIC)", timed_swap_(driver, lambda: driver.find_element(
             By.CSS_SELECTOR, f'#ordtabell button[data-ord="{word}"]').click(), target="panel"))
         wait_for(driver, lambda d: d.find_elements(By.ID, "utelat"))
-        add("utelat ord", timed_swap(driver, lambda: driver.find_element(By.ID, "utelat").click()))
+        add("utelat ord", timed_swap_(driver, lambda: driver.find_element(By.ID, "utelat").click()))
         wait_for(driver, lambda d: word not in table_words(d))
-        add("ta med igjen", timed_swap(driver, lambda: driver.find_element(
+        add("ta med igjen", timed_swap_(driver, lambda: driver.find_element(
             By.CSS_SELECTOR, "#utelatte button").click()))
         wait_for(driver, lambda d: word in table_words(d))
-        add("side: Temaer", timed_page(driver, base + f"/temaer?sporsmal={question}",
+        add("side: Temaer", timed_page_(driver, base + f"/temaer?sporsmal={question}",
                                        lambda d: js_text(d, "#tematabell")))
-        add("marker tekstbit feil", timed_swap(driver, lambda: driver.find_element(
+        add("marker tekstbit feil", timed_swap_(driver, lambda: driver.find_element(
             By.CSS_SELECTOR, "#tekstbiter-liste button.feil-knapp").click(), target="tema-innhold"))
-        add("side: Sammenlign", timed_page(driver, base + "/sammenlign", lambda d: js_text(d, "#nokkelord")))
-        add("side: Sitater", timed_page(driver, base + "/sitater", lambda d: js_text(d, "#sitatliste")))
-        add("side: Ord", timed_page(driver, base + f"/ord?sporsmal={question}", lambda d: table_words(d)))
-    return times
+        add("side: Sammenlign", timed_page_(driver, base + "/sammenlign", lambda d: js_text(d, "#nokkelord")))
+        add("side: Sitater", timed_page_(driver, base + "/sitater", lambda d: js_text(d, "#sitatliste")))
+        add("side: Ord", timed_page_(driver, base + f"/ord?sporsmal={question}", lambda d: table_words(d)))
+    return times, cpu
+
+
+def server_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) the app's server process has used so far, in ms (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values, share):
@@ -201,7 +224,7 @@ def main() -> None:
         try:
             driver.get(url)
             first = create_project(driver, base, args.data, text_columns, [group])
-            times = interactions(driver, base, args.runs, text_columns, group)
+            times, cpu = interactions(driver, base, args.runs, text_columns, group, server.pid)
         finally:
             driver.quit()
             server.send_signal(signal.SIGINT)
@@ -209,12 +232,15 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"data: {args.data}; first project creation + annotation: {first:.1f} s; runs: {args.runs}; "
           f"load average {load:.1f}")
-    print(f"{'interaction':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print(f"{'interaction':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'server CPU p50/p95 ms':>22}")
     figures = {}
     for name, values in times.items():
         figures[name] = {"p50": round(statistics.median(values)), "p95": round(percentile(values, 0.95)),
-                         "max": round(max(values)), "n": len(values)}
-        print(f"{name:28} {figures[name]['p50']:>8} {figures[name]['p95']:>8} {figures[name]['max']:>8}")
+                         "max": round(max(values)), "n": len(values),
+                         "server_cpu_p50": round(statistics.median(cpu[name])),
+                         "server_cpu_p95": round(percentile(cpu[name], 0.95))}
+        f = figures[name]
+        print(f"{name:28} {f['p50']:>8} {f['p95']:>8} {f['max']:>8} {f['server_cpu_p50']:>12}/{f['server_cpu_p95']}")
     if args.json:
         Path(args.json).write_text(json.dumps({"data": args.data, "first_seconds": round(first, 1),
                                                "load_average": round(load, 1), "interactions": figures},

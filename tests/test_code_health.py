@@ -31,7 +31,7 @@ def test_the_report_reads_the_manifest_keys_run_writes(tmp_path):
     import datetime as dt
 
     from textanalyse.analysis import RunResult
-    from textanalyse.report.html import _run_date, _version
+    from textanalyse.report.sections import _run_date, _version
     from textanalyse.run import build_manifest
 
     (tmp_path / "svar.csv").write_text("id;bra\n1;God hjelp\n", encoding="utf-8")

@@ -12,12 +12,10 @@ from textanalyse.compare import (
     KEYNESS_COLUMNS,
     THEME_COLUMNS,
     keyness,
-    plot_comparison_cloud,
-    plot_keyness,
-    plot_theme_shares,
     theme_comparison,
 )
 from textanalyse.errors import UserError
+from textanalyse.report.figures import plot_comparison_cloud, plot_keyness, plot_theme_shares
 
 # ----------------------------------------------------------------------------- helpers
 

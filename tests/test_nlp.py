@@ -94,7 +94,7 @@ def test_shipped_abbreviation_list_matches_spacy():
 def test_cache_hit_does_not_annotate_again(tmp_path, monkeypatch):
     corpus = survey_corpus({"q": ["Lang ventetid.", "God kontakt."]})
     first = annotate(corpus, pipeline="fast", cache_dir=tmp_path)
-    assert len(list((tmp_path / "annotations").glob("*.pkl"))) == 1
+    assert len(list((tmp_path / "annotations").glob("*.tokens"))) == 1
     import textanalyse.nlp as nlp
 
     monkeypatch.setattr(nlp, "_annotate_fast", lambda *a, **k: pytest.fail("annotated again despite cache"))
@@ -106,7 +106,7 @@ def test_cache_is_not_reused_for_changed_text_or_pipeline(tmp_path, monkeypatch)
     annotate(survey_corpus({"q": ["Lang ventetid."]}), pipeline="fast", cache_dir=tmp_path)
     changed = annotate(survey_corpus({"q": ["Lang ventetid!"]}), pipeline="fast", cache_dir=tmp_path)
     assert changed["form"].tolist() == ["Lang", "ventetid", "!"]
-    assert len(list((tmp_path / "annotations").glob("*.pkl"))) == 2
+    assert len(list((tmp_path / "annotations").glob("*.tokens"))) == 2
     import textanalyse.nlp.pipelines as pipelines
 
     other = pipelines.PipelineChoice("fast", "fast", "fast:other-version")
@@ -128,7 +128,7 @@ def test_cache_attaches_current_document_ids(tmp_path):
 def test_damaged_cache_file_is_rebuilt(tmp_path):
     corpus = survey_corpus({"q": ["Lang ventetid."]})
     annotate(corpus, pipeline="fast", cache_dir=tmp_path)
-    for path in (tmp_path / "annotations").glob("*.pkl"):
+    for path in (tmp_path / "annotations").glob("*.tokens"):
         path.write_bytes(b"broken")
     assert annotate(corpus, pipeline="fast", cache_dir=tmp_path)["form"].tolist() == ["Lang", "ventetid", "."]
 

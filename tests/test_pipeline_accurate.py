@@ -60,7 +60,7 @@ def test_cache_keys_on_the_pipeline(tmp_path):
     corpus = survey_corpus({"q": ["Lang ventetid på bolig."]})
     fast = annotate(corpus, pipeline="fast", cache_dir=tmp_path)
     accurate = annotate(corpus, pipeline="accurate", cache_dir=tmp_path)
-    assert len(list((tmp_path / "annotations").glob("*.pkl"))) == 2
+    assert len(list((tmp_path / "annotations").glob("*.tokens"))) == 2
     assert set(fast["pos"].astype(str)) == {""} and "NOUN" in set(accurate["pos"].astype(str))
     again = annotate(corpus, pipeline="accurate", cache_dir=tmp_path)
     assert again.astype(str).equals(accurate.astype(str))

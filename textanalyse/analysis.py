@@ -46,6 +46,10 @@ class MaterialAnalysis:
         topic_result: the full :class:`textanalyse.topics.TopicResult` (``params``, ``k_scores``).
         quotes: quote candidates from ``textanalyse.quotes`` (de-identified), may be empty;
             quote_positions: ``segment, start, end`` of each quote, row for row (REFI-QDA export).
+        coding_validation / coding_models / coding_review / coding_suggestions / coding_sample:
+            assisted coding from a hand-coded sample (``[themes] human``), see
+            ``textanalyse.coding.assisted``; ``None`` (and ``coding_sample`` ``{}``) without one.
+            With a sample, ``theme_coded`` holds the human's and the learner's codes.
     """
 
     name: str
@@ -78,6 +82,12 @@ class MaterialAnalysis:
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
     keep_interviewer: bool = False   # transcripts: the interviewer's turns were analysed too
     topic_result: object = None      # the TopicResult (params, k_scores) when topics ran
+    # None (not written anywhere) unless a hand-coded sample was given
+    coding_validation: pd.DataFrame | None = None
+    coding_models: pd.DataFrame | None = None
+    coding_review: pd.DataFrame | None = None
+    coding_suggestions: pd.DataFrame | None = None
+    coding_sample: dict = field(default_factory=dict)   # n_human, n_random, n_segments
 
 
 @dataclass

@@ -81,8 +81,8 @@ def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell", for_pe
     try:
         with atomic_path(path) as tmp:
             if suffix == ".csv":
-                (guard_formulas(table) if for_people else table).to_csv(tmp, index=False, encoding="utf-8",
-                                                                        lineterminator="\n")
+                tmp.write_text(csv_text(guard_formulas(table) if for_people else table), encoding="utf-8",
+                               newline="")
             else:
                 with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                     excel_safe(table).to_excel(writer, index=False, sheet_name=sheet_name[:31])
@@ -92,6 +92,39 @@ def write_table(table: pd.DataFrame, path, *, sheet_name: str = "tabell", for_pe
         raise UserError(f"{path}: cannot write here (permission denied, or the file is open in Excel)") from None
     except OSError as error:
         raise UserError(f"{path}: cannot write ({error.strerror})") from None
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """The table as CSV text, exactly as ``table.to_csv(index=False, lineterminator="\\n")`` writes it.
+
+    Plain columns (numbers, booleans, text without gaps) go through the ``csv`` module, about
+    twice as fast as pandas on a frequency table; anything else is left to pandas.
+
+    Example:
+        >>> csv_text(pd.DataFrame({"word": ["oppfølging", "bolig, egen"], "count": [2, 1]}))
+        'word,count\\noppfølging,2\\n"bolig, egen",1\\n'
+    """
+    import csv
+    import io
+
+    def plain(column: pd.Series) -> bool:
+        dtype = column.dtype
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype):
+            return not isinstance(dtype, pd.CategoricalDtype)
+        if pd.api.types.is_float_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
+            return not column.isna().any()
+        if isinstance(dtype, pd.StringDtype):
+            return not column.isna().any()
+        return dtype == object and pd.api.types.infer_dtype(column, skipna=False) == "string"
+
+    if table.columns.nlevels != 1 or not all(plain(table[column]) for column in table.columns):
+        return table.to_csv(index=False, lineterminator="\n")
+    columns = [table[column].tolist() for column in table.columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows(zip(*columns))
+    return buffer.getvalue()
 
 
 def themes(inputs: InputOptions, *, codebook=None, group_by=None, columns=None, on_progress=None):

@@ -19,12 +19,21 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it over ``path`` only on success.
 
+    ``mode``: the file's permissions (e.g. ``0o600`` for private cache files); by default the
+    usual ones (``0666`` less the umask). The file is never readable by others before the rename.
+
     Example:
-        >>> with atomic_path("ord.csv") as tmp:          # doctest: +SKIP
-        ...     table.to_csv(tmp, index=False)
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "ord.csv"
+        >>> with atomic_path(path) as tmp:
+        ...     _ = tmp.write_text("word,count\\noppfølging,2\\n", encoding="utf-8")
+        ...     path.exists()
+        False
+        >>> path.read_text(encoding="utf-8").splitlines()[1]
+        'oppfølging,2'
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)  # OSError here: callers decide (the cache skips, others report)
@@ -34,7 +43,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
+        os.chmod(tmp, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp makes 0600
         os.replace(tmp, target)
     finally:
         if tmp.exists():

@@ -153,8 +153,11 @@ def emit(table, out, *, title=None, sheet_name="tabell", for_people=False) -> No
 
 OUTPUT_OPTIONS = {"out": "--out", "filter_report": "--filter-report", "coded_out": "--coded-out",
                   "assignments_out": "--assignments-out", "text_out": "--text-out", "report_path": "--report",
-                  "codebook_out": "--codebook-out", "coding_out": "--coding-out"}
-INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config", "file", "human_codings")
+                  "codebook_out": "--codebook-out", "coding_out": "--coding-out",
+                  "agreement_out": "--agreement-out", "review_out": "--review-out",
+                  "suggestions_out": "--suggestions-out", "disagreements_out": "--disagreements"}
+INPUT_OPTIONS = ("inputs", "meta", "stoplists", "variants", "codebook", "config", "file", "human_codings",
+                 "human", "sheet_a", "sheet_b")
 
 
 def check_outputs(params: dict) -> None:
@@ -607,6 +610,65 @@ def app(project_folder, host, port, no_browser):
     if not 0 <= port <= 65535:
         raise UserError(f"--port must be from 0 to 65535, got {port}")
     serve(project_folder, host=host, port=port, open_browser=not no_browser, cache_dir=default_cache_dir())
+
+
+@main.group(cls=Commands)
+def cache():
+    """The private annotation cache: where it is, how big, and emptying it.
+
+    \b
+    Example:
+        textanalyse cache info
+        textanalyse cache clear
+    """
+
+
+def cache_dir_option(command):
+    return click.option("--cache-dir", default=None,
+                        help="Annotation cache folder (default: ~/.cache/textanalyse).")(command)
+
+
+@cache.command("info")
+@cache_dir_option
+@handle_errors
+def cache_info(cache_dir):
+    """Show the cache folder, the number of cached annotations and their size (no text).
+
+    \b
+    Example:
+        textanalyse cache info --cache-dir ~/.cache/textanalyse
+    """
+    from textanalyse.nlp.cache import cache_info as info
+
+    for line in info(cache_dir or default_cache_dir()).lines():
+        click.echo(line)
+
+
+@cache.command("clear")
+@cache_dir_option
+@handle_errors
+def cache_clear(cache_dir):
+    """Remove every cached annotation (the next run annotates again).
+
+    \b
+    Example:
+        textanalyse cache clear
+    """
+    from textanalyse.nlp.cache import clear_cache
+
+    folder = cache_dir or default_cache_dir()
+    click.echo(f"removed {clear_cache(folder)} cache files from {folder}")
+
+
+def _register_coding_commands() -> None:
+    """code-sheet, code and agreement live with assisted coding (textanalyse/coding/commands.py)."""
+    import textanalyse.cli as cli
+    from textanalyse.coding.commands import register
+
+    register(main, cli)
+
+
+_register_coding_commands()
 
 
 if __name__ == "__main__":

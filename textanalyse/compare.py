@@ -1,4 +1,4 @@
-"""Keyness and theme comparison between groups of documents, with figures.
+"""Keyness and theme comparison between groups of documents (figures: ``textanalyse.report.figures``).
 
 Groups are the values of one column of ``documents`` (a metadata column such as
 ``gruppe`` or ``alder``, or ``question``). Documents whose value is empty (``""`` or
@@ -65,25 +65,17 @@ Theme table (:func:`theme_comparison`), one row per theme
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from textanalyse import stats
+from textanalyse.corpus import distinct_codes
 from textanalyse.errors import UserError
 from textanalyse.messages import refuse_free_text_grouping, shown_values
 
-__all__ = [
-    "KEYNESS_COLUMNS",
-    "THEME_COLUMNS",
-    "keyness",
-    "theme_comparison",
-    "plot_keyness",
-    "plot_comparison_cloud",
-    "plot_theme_shares",
-]
+__all__ = ["KEYNESS_COLUMNS", "THEME_COLUMNS", "keyness", "theme_comparison"]
 
 KEYNESS_COLUMNS = (
     "word",
@@ -244,12 +236,16 @@ class _Groups:
         return {"group_column": self.group_column, "groups": list(self.values), "reference": REST_LABEL}
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (sort-based; faster than ``np.unique``'s hash path here)."""
-    ordered = np.sort(values, kind="stable")
-    if ordered.size == 0:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+def _assemble(frames: list[pd.DataFrame], groups: "_Groups", sizes: dict) -> pd.DataFrame:
+    """One table from the comparisons' frames, with the labels (and, for one comparison, the sizes) in attrs."""
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    if "group" in table.columns:
+        table["group"] = table["group"].astype(str)
+    table.attrs = groups.attrs()
+    if len(groups.comparisons) == 1:
+        table.attrs.update(sizes)
+    return table
+
 
 
 def _check_count(value, name: str) -> int:
@@ -298,8 +294,17 @@ def keyness(
             than two groups, or a group without words.
 
     Example:
-        >>> table = keyness(tokens, result.kept, corpus.documents,       # doctest: +SKIP
-        ...                 group_column="gruppe", target="eldre")
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.filters import apply_filters
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Hjemmesykepleien er flink.", "Appen virker.",
+        ...                                       "Appen er grei."]}, gruppe=["eldre", "unge", "unge"])
+        >>> tokens = annotate(corpus, pipeline="fast")
+        >>> kept = apply_filters(tokens, unit="lemma").kept
+        >>> table = keyness(tokens, kept, corpus.documents, group_column="gruppe", target="unge",
+        ...                 min_count=1, min_documents=1)
+        >>> table[["word", "count_target", "count_reference"]].values.tolist()
+        [['flink', 0, 1], ['hjemmesykepleie', 0, 1], ['grei', 1, 0], ['virke', 1, 0]]
     """
     tokens = _frame(tokens, "tokens", "tokens")
     kept = _frame(kept, "kept", "kept")
@@ -331,7 +336,7 @@ def keyness(
     positions, kept_groups, word_codes = positions[valid], kept_groups[valid], word_codes[valid]
     n_words = len(vocabulary)
     counts = np.bincount(kept_groups * n_words + word_codes, minlength=n_groups * n_words).reshape(n_groups, n_words)
-    pairs = _distinct(positions.astype(np.int64) * n_words + word_codes)
+    pairs = distinct_codes(positions.astype(np.int64) * n_words + word_codes)
     pair_groups = groups.doc_group[pairs // max(n_words, 1)]
     doc_freq = np.bincount(
         pair_groups * n_words + pairs % max(n_words, 1), minlength=n_groups * n_words
@@ -378,13 +383,7 @@ def keyness(
             frame.insert(0, "group", label)
         frames.append(frame)
         sizes = {"tokens_target": n_t, "tokens_reference": n_r, "total_target": d_t, "total_reference": d_r}
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    if "group" in table.columns:
-        table["group"] = table["group"].astype(str)
-    table.attrs = groups.attrs()
-    if len(groups.comparisons) == 1:
-        table.attrs.update(sizes)
-    return table
+    return _assemble(frames, groups, sizes)
 
 
 # --------------------------------------------------------------------------- themes
@@ -418,7 +417,15 @@ def theme_comparison(
         Benjamini–Hochberg across the themes of one comparison.
 
     Example:
-        >>> theme_comparison(coded, corpus.documents, group_column="gruppe")  # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> from textanalyse.themes import code_segments
+        >>> corpus = Corpus.from_answers({"bra": ["Fikk bolig.", "God oppfølging.", "Bolig og oppfølging."]},
+        ...                              gruppe=["unge", "eldre", "eldre"])
+        >>> coded = code_segments(corpus, annotate(corpus, pipeline="fast")).coded
+        >>> table = theme_comparison(coded, corpus.documents, group_column="gruppe", target="eldre")
+        >>> table[["theme", "coded_target", "total_target", "coded_reference", "total_reference"]].values.tolist()
+        [['Bolig', 1, 2, 1, 1], ['Oppfølging', 2, 2, 0, 1]]
     """
     coded = _frame(coded, "coded", "coded")
     documents = _frame(documents, "documents", "documents")
@@ -435,7 +442,7 @@ def theme_comparison(
     positions = groups.positions(coded["doc_id"])
     theme_codes = theme_index.get_indexer(theme_values)
     valid = (positions >= 0) & (theme_codes >= 0)
-    pairs = _distinct(positions[valid].astype(np.int64) * max(len(theme_list), 1) + theme_codes[valid])
+    pairs = distinct_codes(positions[valid].astype(np.int64) * max(len(theme_list), 1) + theme_codes[valid])
     width = max(len(theme_list), 1)
     pair_groups = groups.doc_group[pairs // width]
     keep = pair_groups >= 0
@@ -479,253 +486,4 @@ def theme_comparison(
             frame.insert(0, "group", label)
         frames.append(frame)
         sizes = {"total_target": n_t, "total_reference": n_r}
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if "group" in table.columns:
-        table["group"] = table["group"].astype(str)
-    table.attrs = groups.attrs()
-    if len(groups.comparisons) == 1:
-        table.attrs.update(sizes)
-    return table
-
-
-# --------------------------------------------------------------------------- figures
-
-TARGET_COLOUR = "#1b6ca8"
-REFERENCE_COLOUR = "#c8553d"
-GROUP_COLOURS = ("#1b6ca8", "#c8553d", "#3b8f5a", "#8a5fb0", "#d49a1a", "#5f6b73", "#b5477d", "#2a9d9a")
-_RC = {"svg.hashsalt": "textanalyse", "font.family": "DejaVu Sans", "font.size": 9}
-
-
-def _format_p(alpha: float) -> str:
-    return f"{alpha:g}".replace(".", ",")
-
-
-def _labels(table: pd.DataFrame, labels, group: str | None) -> tuple[str, str]:
-    if labels is not None:
-        if len(labels) != 2:
-            raise UserError("labels must be two names: (target, reference)")
-        return str(labels[0]), str(labels[1])
-    if group is not None:
-        return group, REST_LABEL
-    return str(table.attrs.get("target", "målgruppe")), str(table.attrs.get("reference", "referanse"))
-
-
-def _select_group(table: pd.DataFrame, group: str | None, what: str) -> tuple[pd.DataFrame, str | None]:
-    if "group" not in table.columns:
-        return table, None
-    available = sorted(table["group"].astype(str).unique())
-    if group is None:
-        if len(available) == 1:
-            group = available[0]
-        else:
-            raise UserError(f"{what}: the table compares several groups; choose one with group= ({', '.join(available)})")
-    if group not in available:
-        raise UserError(f"{what}: group {group!r} not in the table; groups are: {', '.join(available)}")
-    return table[table["group"].astype(str) == group], group
-
-
-def _check_columns(table: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise UserError(f"{what}: the table lacks column(s) {', '.join(missing)}; pass the output of the comparison")
-
-
-def _save(fig, path) -> Path:
-    from textanalyse.atomic import atomic_path
-
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=200, metadata={"Software": None})
-    return path
-
-
-def _sides(table: pd.DataFrame, top: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ordered = table.sort_values(["g2", "word"], ascending=[False, True], kind="mergesort")
-    over = ordered[ordered["log_ratio"] > 0].head(top)
-    under = ordered[ordered["log_ratio"] < 0].head(top)
-    return over, under
-
-
-def plot_keyness(
-    table: pd.DataFrame,
-    path,
-    *,
-    top: int = 15,
-    group: str | None = None,
-    alpha: float = ALPHA,
-    labels: tuple[str, str] | None = None,
-) -> Path:
-    """Diverging bar chart of the strongest keywords on each side (PNG, 200 dpi).
-
-    The ``top`` words with the largest G² and positive log ratio (more used in the target)
-    are drawn to the right, those with negative log ratio to the left; bar length is the
-    log ratio. Solid bars: ``p_adjusted < alpha``; light hatched bars: not significant after
-    Benjamini–Hochberg adjustment. ``group`` picks one group of a one-vs-rest table;
-    ``labels`` overrides the group names taken from ``table.attrs``.
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-    import matplotlib
-
-    _check_columns(table, ["word", "g2", "log_ratio", "p_adjusted"], "plot_keyness")
-    table, group = _select_group(table, group, "plot_keyness")
-    target_label, reference_label = _labels(table, labels, group)
-    over, under = _sides(table, top)
-    rows = pd.concat([over, under])  # target words first; each side strongest first
-    with matplotlib.rc_context(_RC):
-        height = max(3.0, 0.28 * len(rows) + 1.8)
-        fig = Figure(figsize=(7.5, height))
-        ax = fig.add_subplot()
-        if rows.empty:
-            ax.text(0.5, 0.5, "Ingen ord å vise", ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-        else:
-            y = np.arange(len(rows))[::-1]
-            significant = rows["p_adjusted"].to_numpy() < alpha
-            values = rows["log_ratio"].to_numpy()
-            colours = np.where(values > 0, TARGET_COLOUR, REFERENCE_COLOUR)
-            for yi, value, colour, sig in zip(y, values, colours, significant):
-                ax.barh(
-                    yi, value, color=colour, alpha=1.0 if sig else 0.35,
-                    hatch=None if sig else "///", edgecolor=colour, linewidth=0.6, height=0.75,
-                )
-            ax.set_yticks(y, labels=rows["word"].tolist())
-            ax.axvline(0, color="#333333", linewidth=0.8)
-            limit = float(np.abs(values).max()) * 1.08 or 1.0
-            ax.set_xlim(-limit, limit)
-            ax.set_xlabel("Log-ratio (log₂ av forholdet mellom relative frekvenser); "
-                          "sterkeste G² øverst på hver side")
-            handles = [
-                Patch(facecolor=TARGET_COLOUR, edgecolor=TARGET_COLOUR, label=f"Mer brukt av {target_label}"),
-                Patch(facecolor=REFERENCE_COLOUR, edgecolor=REFERENCE_COLOUR, label=f"Mer brukt av {reference_label}"),
-                Patch(facecolor="#bbbbbb", edgecolor="#888888", hatch="///", alpha=0.6,
-                      label=f"Ikke signifikant etter BH-justering (p ≥ {_format_p(alpha)})"),
-            ]
-            ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=1,
-                      frameon=False, fontsize=8)
-            ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-            ax.set_axisbelow(True)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-        fig.suptitle(f"Nøkkelord: {target_label} mot {reference_label}", fontsize=11)
-        fig.tight_layout()
-        return _save(fig, path)
-
-
-def plot_comparison_cloud(
-    table: pd.DataFrame,
-    path,
-    *,
-    max_words: int = 60,
-    group: str | None = None,
-    alpha: float = ALPHA,
-    labels: tuple[str, str] | None = None,
-    random_state: int = 0,
-) -> Path:
-    """Comparison word cloud: target keywords left in one colour, reference keywords right.
-
-    Word size is proportional to G². Words significant after Benjamini–Hochberg adjustment
-    (``p_adjusted < alpha``) are used when there are any on a side, otherwise the strongest
-    words; at most ``max_words`` per side. Layout is deterministic (``random_state``).
-    """
-    from matplotlib.figure import Figure
-    import matplotlib
-    from wordcloud import WordCloud
-
-    _check_columns(table, ["word", "g2", "log_ratio", "p_adjusted"], "plot_comparison_cloud")
-    table, group = _select_group(table, group, "plot_comparison_cloud")
-    target_label, reference_label = _labels(table, labels, group)
-    over, under = _sides(table[table["g2"] > 0], len(table))
-
-    def pick(side: pd.DataFrame) -> dict[str, float]:
-        significant = side[side["p_adjusted"] < alpha]
-        chosen = (significant if len(significant) else side).head(max_words)
-        return dict(zip(chosen["word"].astype(str), chosen["g2"].astype(float)))
-
-    panels = [(target_label, TARGET_COLOUR, pick(over)), (reference_label, REFERENCE_COLOUR, pick(under))]
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(10, 5))
-        axes = fig.subplots(1, 2)
-        for ax, (label, colour, frequencies) in zip(axes, panels):
-            ax.set_axis_off()
-            ax.set_title(f"Mer brukt av {label}", color=colour, fontsize=11)
-            if not frequencies:
-                ax.text(0.5, 0.5, "Ingen ord", ha="center", va="center", transform=ax.transAxes)
-                continue
-            cloud = WordCloud(
-                width=800, height=700, background_color="white", random_state=random_state,
-                max_words=max_words, prefer_horizontal=0.9, margin=4, relative_scaling=0.5,
-                color_func=lambda *args, _c=colour, **kwargs: _c, collocations=False,
-            ).generate_from_frequencies(frequencies)
-            ax.imshow(cloud.to_array(), interpolation="bilinear")
-        fig.suptitle(f"Nøkkelord: {target_label} mot {reference_label} (størrelse etter G²)", fontsize=12)
-        fig.tight_layout()
-        return _save(fig, path)
-
-
-def plot_theme_shares(theme_table: pd.DataFrame, path, *, alpha: float = ALPHA,
-                      labels: tuple[str, str] | None = None) -> Path:
-    """Share of documents per theme and group with Wilson 95 % intervals (PNG, 200 dpi).
-
-    Two-group tables show target and reference side by side; one-vs-rest tables show each
-    group. Themes whose difference is significant after Benjamini–Hochberg adjustment
-    (``p_adjusted < alpha``, two-group tables only) are marked with ``*``.
-    """
-    from matplotlib.figure import Figure
-    import matplotlib
-
-    _check_columns(theme_table, ["theme", "share_target", "ci_low_target", "ci_high_target"], "plot_theme_shares")
-    if "group" in theme_table.columns:
-        themes = list(dict.fromkeys(theme_table["theme"].astype(str)))
-        series = []
-        for name, rows in theme_table.groupby("group", sort=True):
-            rows = rows.set_index(rows["theme"].astype(str)).reindex(themes)
-            n = int(rows["total_target"].iloc[0]) if "total_target" in rows and len(rows) else None
-            series.append((str(name), n, rows["share_target"], rows["ci_low_target"], rows["ci_high_target"]))
-        marks = [""] * len(themes)
-    else:
-        _check_columns(theme_table, ["share_reference", "ci_low_reference", "ci_high_reference"], "plot_theme_shares")
-        target_label, reference_label = _labels(theme_table, labels, None)
-        themes = theme_table["theme"].astype(str).tolist()
-        series = [
-            (target_label, theme_table.attrs.get("total_target"), theme_table["share_target"],
-             theme_table["ci_low_target"], theme_table["ci_high_target"]),
-            (reference_label, theme_table.attrs.get("total_reference"), theme_table["share_reference"],
-             theme_table["ci_low_reference"], theme_table["ci_high_reference"]),
-        ]
-        if "p_adjusted" in theme_table.columns:
-            marks = [" *" if p < alpha else "" for p in theme_table["p_adjusted"].to_numpy()]
-        else:
-            marks = [""] * len(themes)
-    with matplotlib.rc_context(_RC):
-        k = len(series)
-        height = max(3.0, len(themes) * (0.25 * k + 0.35) + 1.6)
-        fig = Figure(figsize=(7.5, height))
-        ax = fig.add_subplot()
-        if not themes:
-            ax.text(0.5, 0.5, "Ingen temaer å vise", ha="center", va="center", transform=ax.transAxes)
-            ax.set_axis_off()
-        else:
-            bar = 0.8 / k
-            base = np.arange(len(themes))[::-1].astype(float)
-            for i, (name, n, share, low, high) in enumerate(series):
-                share = 100 * np.asarray(share, dtype=float)
-                err = np.vstack([share - 100 * np.asarray(low, dtype=float), 100 * np.asarray(high, dtype=float) - share])
-                y = base + 0.4 - bar * (i + 0.5)
-                label = f"{name} (n = {n})" if n is not None else name
-                ax.barh(y, share, height=bar * 0.9, color=GROUP_COLOURS[i % len(GROUP_COLOURS)], label=label,
-                        xerr=err, error_kw={"ecolor": "#333333", "elinewidth": 0.8, "capsize": 2})
-            ax.set_yticks(base, labels=[t + m for t, m in zip(themes, marks)])
-            ax.set_xlim(0, 100)
-            ax.set_xlabel("Andel dokumenter med temaet (%), med 95 % konfidensintervall (Wilson)")
-            ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-            ax.set_axisbelow(True)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
-            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 3), frameon=False, fontsize=8)
-            if any(marks):
-                fig.text(0.01, 0.01, f"* forskjellen er signifikant etter BH-justering (p < {_format_p(alpha)})",
-                         fontsize=7, color="#444444")
-        fig.suptitle("Temaer etter gruppe", fontsize=11)
-        fig.tight_layout()
-        return _save(fig, path)
+    return _assemble(frames, groups, sizes)

@@ -25,7 +25,7 @@ DEFAULTS = {
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
-    "themes": {"codebook": "default"},
+    "themes": {"codebook": "default", "human": []},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 3, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
@@ -42,8 +42,8 @@ CHOICES = {
     ("filters", "unit"): UNITS,
 }
 # Settings that hold file paths: resolved against the config file's folder.
-PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("output", "dir"),
-             ("output", "qdpx_codings")}
+PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("themes", "human"),
+             ("output", "dir"), ("output", "qdpx_codings")}
 MATERIAL_PATH_KEYS = {"survey", "transcripts", "meta"}
 
 
@@ -56,9 +56,14 @@ def load_config(path, *, overrides=()) -> dict:
             bare words are strings).
 
     Example:
-        >>> config = load_config("corpora/eksempel/analyse.toml")      # doctest: +SKIP
-        >>> config["filters"]["min_length"]                            # doctest: +SKIP
-        4
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "svar.csv").write_text("id;fungerer_bra\\n1;God oppfølging.\\n", encoding="utf-8")
+        >>> _ = (folder / "analyse.toml").write_text(
+        ...     '[[material]]\\nname = "Undersøkelse"\\nsurvey = "svar.csv"\\ntext_columns = ["fungerer_bra"]\\n')
+        >>> config = load_config(folder / "analyse.toml", overrides=["filters.min_length=3"])
+        >>> config["filters"]["min_length"], config["material"][0]["survey"] == str(folder / "svar.csv")
+        (3, True)
     """
     path = Path(path)
     if not path.exists():

@@ -41,8 +41,16 @@ def read_conllu(path) -> list[ConlluSentence]:
     The text is the ``# text =`` comment, or rebuilt from the forms and ``SpaceAfter=No``.
 
     Example:
-        >>> sentence = read_conllu("ud_nb_dev.conllu")[0]                  # doctest: +SKIP
-        >>> [(t.form, t.lemma, t.upos) for t in sentence.tokens][:2]       # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "liten.conllu"
+        >>> _ = path.write_text("# text = Hun fikk hjelp.\\n"
+        ...     "1\\tHun\\thun\\tPRON\\t_\\t_\\t2\\tnsubj\\t_\\t_\\n"
+        ...     "2\\tfikk\\tfå\\tVERB\\t_\\t_\\t0\\troot\\t_\\t_\\n"
+        ...     "3\\thjelp\\thjelp\\tNOUN\\t_\\t_\\t2\\tobj\\t_\\tSpaceAfter=No\\n"
+        ...     "4\\t.\\t$.\\tPUNCT\\t_\\t_\\t2\\tpunct\\t_\\t_\\n\\n", encoding="utf-8")
+        >>> sentence = read_conllu(path)[0]
+        >>> sentence.text, [(t.form, t.lemma, t.upos) for t in sentence.tokens][:2]
+        ('Hun fikk hjelp.', [('Hun', 'hun', 'PRON'), ('fikk', 'få', 'VERB')])
     """
     sentences: list[ConlluSentence] = []
     text, rows = None, []

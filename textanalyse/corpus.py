@@ -75,6 +75,27 @@ class Corpus:
             sources=tuple(sources),
         )
 
+    @classmethod
+    def from_answers(cls, answers: dict, **metadata) -> "Corpus":
+        """A survey corpus from ``{question: [answer of respondent R1, R2, …]}`` and metadata lists.
+
+        For notebooks and examples: respondent ``R1`` gave the first answer to every question.
+
+        Example:
+            >>> corpus = Corpus.from_answers({"fungerer_bra": ["God oppfølging.", "Fikk bolig."]},
+            ...                              kjonn=["kvinne", "mann"])
+            >>> corpus.documents[["doc_id", "kjonn", "text"]].values.tolist()
+            [['R1:fungerer_bra', 'kvinne', 'God oppfølging.'], ['R2:fungerer_bra', 'mann', 'Fikk bolig.']]
+        """
+        records = []
+        for question, texts in answers.items():
+            for number, text in enumerate(texts, start=1):
+                record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
+                          "source": "-", "text": text}
+                record.update({column: values[number - 1] for column, values in metadata.items()})
+                records.append(record)
+        return cls.from_documents(records, metadata_columns=tuple(metadata))
+
     @property
     def questions(self) -> list[str]:
         """The questions in the order they first appear."""
@@ -98,3 +119,20 @@ def column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return column.cat.codes.to_numpy().astype(np.int64), np.asarray(column.cat.categories, dtype=object)
     codes, values = pd.factorize(column.astype(object))
     return codes.astype(np.int64), np.asarray(values, dtype=object)
+
+
+def distinct_codes(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct integer codes, as ``np.unique(values)``, by sorting.
+
+    NumPy 2.3+ answers ``np.unique`` without ``return_*`` flags with a hash table, which is far
+    slower on many distinct int64 keys (2.4.6 here: 3.4 s for 1M keys, 27 s for 7M; sorting
+    takes 0.02 s and 0.1 s). Analyses count (document, word) pairs with it.
+
+    Example:
+        >>> distinct_codes(np.array([7, 3, 7, 1])).tolist()
+        [1, 3, 7]
+    """
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]

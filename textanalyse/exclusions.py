@@ -35,8 +35,13 @@ def suggest_exclusions(kept: pd.DataFrame, corpus: Corpus, *, top: int = 40, min
     words with ``--exclude-word`` or a list file).
 
     Example:
-        >>> suggest_exclusions(result.kept, corpus).loc[0, ["word", "suggested_list"]].tolist()  # doctest: +SKIP
-        ['egentlig', 'lite_informative']
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.filters import apply_filters
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Egentlig grei oppfølging.", "Egentlig greit nok."]})
+        >>> kept = apply_filters(annotate(corpus, pipeline="fast"), unit="lemma").kept
+        >>> suggest_exclusions(kept, corpus, min_count=1).columns[:3].tolist()
+        ['word', 'count', 'documents']
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         from textanalyse.errors import UserError

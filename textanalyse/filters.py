@@ -98,8 +98,15 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     ``tatt`` in a list removes ``tatt`` in lemma mode too.
 
     Example:
-        >>> result = apply_filters(tokens, unit="lemma")          # doctest: +SKIP
-        >>> result.report[["filter", "tokens_removed"]]           # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> tokens = annotate(Corpus.from_answers({"bra": ["Fikk veldig god oppfølging av kontakten."]}),
+        ...                   pipeline="fast")
+        >>> result = apply_filters(tokens, unit="lemma")
+        >>> result.kept["word"].tolist()
+        ['oppfølging', 'kontakt']
+        >>> result.report[["filter", "tokens_removed"]].values.tolist()[:3]
+        [['ikke-ord', 1], ['minstelengde', 3], ['generelle', 0]]
     """
     if unit not in UNITS:
         raise UserError(f"unit '{unit}' is not supported; use {' or '.join(UNITS)}")
@@ -121,9 +128,15 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     alive = tokens["is_word"].to_numpy(dtype=bool).copy()
     rows = []
 
+    # Look the (short) lists up in the (long) vocabularies, not the other way round.
+    unit_code_of = {word: code for code, word in enumerate(unit_words.tolist())}
+    lower_code_of = {word: code for code, word in enumerate(lower_words.tolist())}
+
     def listed(words: frozenset) -> np.ndarray:
-        by_unit = np.fromiter((word in words for word in unit_words), dtype=bool, count=len(unit_words))
-        by_lower = np.fromiter((word in words for word in lower_words), dtype=bool, count=len(lower_words))
+        by_unit = np.zeros(len(unit_words), dtype=bool)
+        by_unit[[unit_code_of[word] for word in words if word in unit_code_of]] = True
+        by_lower = np.zeros(len(lower_words), dtype=bool)
+        by_lower[[lower_code_of[word] for word in words if word in lower_code_of]] = True
         return by_unit[unit_codes] | by_lower[lower_codes]
 
     def record(name: str, reason: str, removed: np.ndarray, *, list_words: bool = True) -> None:
@@ -200,8 +213,11 @@ def split_letter_runs(tokens: pd.DataFrame) -> pd.DataFrame:
     one non-word row.
 
     Example:
-        >>> split_letter_runs(tokens)["lower"].tolist()     # doctest: +SKIP
-        ['oslo', 'området']
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> tokens = annotate(Corpus.from_answers({"bra": ["Oslo-området"]}), pipeline="fast")
+        >>> tokens["lower"].tolist(), split_letter_runs(tokens)["lower"].tolist()
+        (['oslo-området'], ['oslo', 'området'])
     """
     lower_codes, lower_words = column_codes(tokens["lower"])
     runs = [_LETTER_RUN.findall(word) or [word] for word in lower_words]
@@ -232,7 +248,12 @@ def suggest_variants(kept: pd.DataFrame, *, min_length: int = 6, min_ratio: floa
     Nothing is folded automatically.
 
     Example:
-        >>> suggest_variants(result.kept).head(1)      # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> answers = ["God oppfølging.", "Oppfølging hjelper.", "Dårlig oppfølgning."]
+        >>> kept = apply_filters(annotate(Corpus.from_answers({"bra": answers}), pipeline="fast")).kept
+        >>> suggest_variants(kept, min_ratio=2).values.tolist()
+        [['oppfølgning', 'oppfølging', 1, 2]]
     """
     counts = kept["word"].astype(object).value_counts()
     words = {word: int(count) for word, count in counts.items() if len(word) >= min_length}

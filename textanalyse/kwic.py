@@ -42,8 +42,11 @@ def matching_tokens(tokens: pd.DataFrame, pattern: str) -> np.ndarray:
     Each distinct lemma and form is tested once, not each token.
 
     Example:
-        >>> tokens[matching_tokens(tokens, "bolig*")]["form"].tolist()   # doctest: +SKIP
-        ['Boligkontoret']
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> tokens = annotate(Corpus.from_answers({"bra": ["Fikk bolig fra Boligkontoret."]}), pipeline="fast")
+        >>> tokens[matching_tokens(tokens, "bolig*")]["form"].tolist()
+        ['bolig', 'Boligkontoret']
     """
     match = pattern_matcher(pattern)
     lemma_codes, lemmas = column_codes(tokens["lemma"])
@@ -60,8 +63,11 @@ def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5,
     metadata columns each line carries (``None``: all of the corpus's).
 
     Example:
-        >>> kwic(tokens, corpus, "oppfølging", window=3).loc[0, ["left", "keyword", "right"]].tolist()  # doctest: +SKIP
-        ['Jeg får god', 'oppfølging', 'av ruskonsulenten .']
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Jeg får god oppfølging av ruskonsulenten."]})
+        >>> table = kwic(annotate(corpus, pipeline="fast"), corpus, "oppfølging", window=3)
+        >>> table.loc[0, ["left", "keyword", "right"]].tolist()
+        ['Jeg får god', 'oppfølging', 'av ruskonsulenten.']
     """
     if not isinstance(window, (int, np.integer)) or window < 0:
         raise UserError(f"--window must be a whole number of at least 0, got {window!r}")

@@ -24,7 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from textanalyse.corpus import Corpus
+from textanalyse.corpus import Corpus, distinct_codes
 from textanalyse.errors import UserError
 
 QUOTE_COLUMNS = ["theme_or_word", "kind", "rank", "quote", "doc_id", "respondent", "question", "group", "matched",
@@ -88,7 +88,12 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
     near-duplicates and a second quote from the same respondent.
 
     Example:
-        >>> quote_candidates(corpus, tokens, words=["oppfølging"], per_item=2)   # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"bra": ["Jeg fikk god oppfølging av kontakten min."]})
+        >>> quotes = quote_candidates(corpus, annotate(corpus, pipeline="fast"), words=["oppfølging"], min_words=3)
+        >>> quotes.loc[0, ["theme_or_word", "citation"]].tolist()
+        ['oppfølging', '«Jeg fikk god oppfølging av kontakten min.» (respondent)']
     """
     for option, value, least in (("--per-item", per_item, 1), ("--min-words", min_words, 1),
                                  ("--max-words", max_words, min_words)):
@@ -308,18 +313,11 @@ def _respondent_frequency(tokens: pd.DataFrame, corpus: Corpus) -> dict[str, int
     doc_codes = tokens["doc_id"].cat.codes.to_numpy()[is_word]
     lowers = np.asarray(tokens["lower"].cat.categories.astype(str), dtype=object)
     n_lowers = max(len(lowers), 1)
-    pairs = _distinct(respondent_codes[doc_codes].astype(np.int64) * n_lowers + lower_codes)
+    pairs = distinct_codes(respondent_codes[doc_codes].astype(np.int64) * n_lowers + lower_codes)
     counts = np.bincount(pairs % n_lowers, minlength=len(lowers))
     present = np.flatnonzero(counts)
     return dict(sorted(zip(lowers[present].tolist(), counts[present].tolist())))
 
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values, as ``np.unique(values)`` (sort-based: see ``frequency._distinct``)."""
-    ordered = np.sort(values)
-    if ordered.size == 0:
-        return ordered
-    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _entity_spans(tokens: pd.DataFrame) -> dict:

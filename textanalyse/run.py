@@ -33,10 +33,16 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     ``overwrite``, and stays as it was if the run fails or is interrupted.
 
     Example:
-        >>> result = run_analysis("corpora/eksempel/analyse.toml", out_dir="resultater",
-        ...                       overwrite=True)     # doctest: +SKIP
-        >>> result.files[:2]                          # doctest: +SKIP
-        ['rapport.html', 'tabeller.xlsx']
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "svar.csv").write_text("id;fungerer_bra\\n1;Fikk god oppfølging og egen bolig.\\n"
+        ...                                      "2;Lang ventetid på bolig.\\n", encoding="utf-8")
+        >>> _ = (folder / "analyse.toml").write_text(
+        ...     '[annotation]\\npipeline = "fast"\\n[topics]\\nenabled = false\\n[quotes]\\nenabled = false\\n'
+        ...     '[[material]]\\nname = "Undersøkelse"\\nsurvey = "svar.csv"\\ntext_columns = ["fungerer_bra"]\\n')
+        >>> result = run_analysis(folder / "analyse.toml", out_dir=folder / "resultater")
+        >>> sorted(name for name in result.files if "/" not in name)
+        ['manifest.json', 'rapport.html', 'tabeller.xlsx']
     """
     started = time.perf_counter()
     config = load_config(config_path, overrides=overrides)
@@ -115,6 +121,8 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
     for material_config in config["material"]:
         if material_config["meta"]:
             inputs[material_config["meta"]] = file_sha256(material_config["meta"])
+    for sheet in config["themes"].get("human", []):
+        inputs[sheet] = file_sha256(sheet)
     word_lists = {}
     for material in materials:
         for stoplist in material.stoplists:

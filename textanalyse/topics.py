@@ -197,8 +197,17 @@ def find_topics(
         max_iter: NMF iterations.
 
     Example:
-        >>> result = find_topics(corpus, filtered.kept, seed=0)           # doctest: +SKIP
-        >>> result.topics[["topic", "label", "size", "stability"]]        # doctest: +SKIP
+        >>> from textanalyse.corpus import Corpus
+        >>> from textanalyse.filters import apply_filters
+        >>> from textanalyse.nlp import annotate
+        >>> corpus = Corpus.from_answers({"forslag": [
+        ...     "Trenger egen bolig og husleie jeg klarer.", "Bolig og husleie er for dyrt.",
+        ...     "Vil ha bolig med lav husleie.", "Ønsker jobb og arbeid hver dag.",
+        ...     "Mer arbeid, en jobb å gå til.", "Jobb og arbeid gir mening."]})
+        >>> kept = apply_filters(annotate(corpus, pipeline="fast")).kept
+        >>> result = find_topics(corpus, kept, k=2, seed=0, min_words=1)
+        >>> result.topics[["topic", "label", "size"]].values.tolist()
+        [[1, 'arbeid / jobb', 3], [2, 'bolig / husleie', 3]]
     """
     if hasattr(kept, "kept") and not isinstance(kept, pd.DataFrame):
         kept = kept.kept
@@ -483,7 +492,10 @@ def map_topics_to_themes(topics, codebook=None) -> pd.DataFrame:
         at least one shared word, most shared first (then codebook order).
 
     Example:
-        >>> map_topics_to_themes(result, "kodebok.yaml")                 # doctest: +SKIP
+        >>> import pandas as pd
+        >>> topics = pd.DataFrame({"topic": [1], "label": ["bolig / husleie"], "top_words": ["bolig, husleie, jobb"]})
+        >>> map_topics_to_themes(topics)[["theme", "shared_words"]].values.tolist()
+        [['Bolig', 'bolig, husleie'], ['Arbeid og aktivitet', 'jobb'], ['Økonomi', 'husleie']]
     """
     from textanalyse.themes import _as_codebook, _Vocabulary
 

@@ -12,9 +12,11 @@ def read_word_list(path) -> list[str]:
     """Entries of a plain word list, in file order, lowercased; blanks and comments ignored.
 
     Example:
-        >>> Path("egne.txt").write_text("# egne ord\\nsette  # flertydig\\n")   # doctest: +SKIP
-        >>> read_word_list("egne.txt")                                          # doctest: +SKIP
-        ['sette']
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "egne.txt"
+        >>> _ = path.write_text("# egne ord\\nSette  # flertydig\\n\\ntatt\\n", encoding="utf-8")
+        >>> read_word_list(path)
+        ['sette', 'tatt']
     """
     from textanalyse.io.tables import require_regular_file
 

@@ -66,7 +66,8 @@ def compare_context(request: Request) -> dict:
 
 
 def _plot_keyness(table, path, *, labels):
-    from textanalyse.compare import plot_keyness
+    from textanalyse.report.figures import plot_keyness
+
     return plot_keyness(table, path, labels=labels)
 
 

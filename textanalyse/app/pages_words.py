@@ -129,17 +129,47 @@ async def kwic_part(request: Request) -> Response:
     variants = [variant for variant, target in workspace.folder.variants() if target == word]
 
     def compute():
+        tokens, total = _kwic_tokens(material, [word, *variants], chosen["question"])
         parts = []
         for pattern in [word, *variants]:
-            lines = kwic(material.tokens, material.corpus, pattern, window=chosen["config"]["frequency"]["kwic_window"])
+            lines = kwic(tokens, material.corpus, pattern, window=chosen["config"]["frequency"]["kwic_window"])
             parts.append(lines[lines["lemma"].astype(str).eq(pattern) | lines["keyword"].str.lower().eq(pattern)])
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    lines = workspace.cached(("kwic", chosen["name"], word, workspace.filter_stamp()), compute)
-    lines = lines[lines["question"] == chosen["question"]]
+        return (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()), total
+    lines, total = workspace.cached(("kwic", chosen["name"], chosen["question"], word, workspace.filter_stamp()),
+                                    compute)
     words = [row["word"] for row in workspace.frequencies(chosen["name"]).to_dict("records")
              if row["question"] == chosen["question"] and row["word"] != word]
-    return render(request, "_kwic.html", word=word, lines=lines.head(KWIC_LIMIT).to_dict("records"), total=len(lines),
+    return render(request, "_kwic.html", word=word, lines=lines.head(KWIC_LIMIT).to_dict("records"), total=total,
                   limit=KWIC_LIMIT, groups=chosen["groups"], reasons=REASONS, merge_targets=words, **_query(chosen))
+
+
+def _kwic_tokens(material, patterns, question: str):
+    """The tokens of the segments that hold the first ``KWIC_LIMIT`` hits in ``question``, and the hit count.
+
+    KWIC lines are cut from whole segments, so only those segments are handed to the core's
+    ``kwic``: on a million words a frequent word would otherwise build thousands of lines
+    nobody reads.
+    """
+    import numpy as np
+
+    from textanalyse.kwic import matching_tokens
+
+    tokens = material.tokens
+    in_question = material.corpus.documents.loc[material.corpus.documents["question"] == question, "doc_id"]
+    chosen_docs = tokens["doc_id"].astype(str).isin(set(in_question)).to_numpy()
+    hits = np.zeros(len(tokens), dtype=bool)
+    for pattern in patterns:
+        hits |= matching_tokens(tokens, pattern)
+    hits &= chosen_docs
+    total = int(hits.sum())
+    first = np.flatnonzero(hits)[:KWIC_LIMIT]
+    keys = set(zip(tokens["doc_id"].astype(str).to_numpy()[first], tokens["segment"].to_numpy()[first]))
+    docs = {doc for doc, _ in keys}
+    candidate = tokens["doc_id"].astype(str).isin(docs).to_numpy()
+    rows = np.flatnonzero(candidate)
+    pairs = zip(tokens["doc_id"].astype(str).to_numpy()[rows], tokens["segment"].to_numpy()[rows])
+    keep = rows[np.fromiter(((d, g) in keys for d, g in pairs), dtype=bool, count=len(rows))]
+    return tokens.iloc[keep], total
 
 
 def _query(chosen: dict) -> dict:

@@ -17,7 +17,11 @@ def read_material(paths, *, text_columns=(), id_column=None, meta=None, encoding
     """Read a survey file, or transcript files/folders, choosing the reader by file type.
 
     Example:
-        >>> corpus = read_material(["svar.csv"], text_columns=["fungerer_bra"])   # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "svar.csv"
+        >>> _ = path.write_text("fungerer_bra\\nGod oppfølging\\n", encoding="utf-8")
+        >>> read_material([path], text_columns=["fungerer_bra"]).documents["doc_id"].tolist()
+        ['1:fungerer_bra']
     """
     paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
     if not paths:

@@ -38,8 +38,12 @@ def read_survey(
     document; they are listed in ``corpus.nonanswers`` so reports can count them.
 
     Example:
-        >>> corpus = read_survey("svar.csv", text_columns=["fungerer_bra"], id_column="id")  # doctest: +SKIP
-        >>> corpus.documents[["doc_id", "question", "text"]].head(1)                         # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "svar.csv"
+        >>> _ = path.write_text("id;fungerer_bra\\n7;God oppfølging\\n8;vet ikke\\n", encoding="utf-8")
+        >>> corpus = read_survey(path, text_columns=["fungerer_bra"], id_column="id")
+        >>> corpus.documents[["doc_id", "text"]].values.tolist(), corpus.nonanswers["reason"].tolist()
+        ([['7:fungerer_bra', 'God oppfølging']], ['non-answer'])
     """
     text_columns = list(text_columns or ())
     if not text_columns:

@@ -34,8 +34,11 @@ def read_table(path, *, encoding: str | None = None, sep: str | None = None, she
     SPSS value labels replace the codes, so ``kjonn`` reads ``Kvinne`` rather than ``2``.
 
     Example:
-        >>> read_table("brukerundersokelse.csv").columns[:2].tolist()   # doctest: +SKIP
-        ['respondent_id', 'kjonn']
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "svar.csv"
+        >>> _ = path.write_text("respondent_id;kjonn;fungerer_bra\\nR1;Kvinne;Møtte forståelse\\n", encoding="cp1252")
+        >>> read_table(path).values.tolist()
+        [['R1', 'Kvinne', 'Møtte forståelse']]
     """
     path = Path(path)
     require_regular_file(path)

@@ -191,8 +191,14 @@ def read_transcripts(
     and kept in ``raw`` for quotes.
 
     Example:
-        >>> corpus = read_transcripts(["intervjuer/"], meta="intervjuer/informanter.csv")  # doctest: +SKIP
-        >>> corpus.documents[["doc_id", "gruppe"]].head(2)                                 # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "ung_01.txt").write_text("I: Hvordan var det?\\nIP: Jeg fikk hjelp [ler] til slutt.\\n",
+        ...                                        encoding="utf-8")
+        >>> _ = (folder / "informanter.csv").write_text("fil;gruppe\\nung_01.txt;unge\\n", encoding="utf-8")
+        >>> corpus = read_transcripts([folder], meta=folder / "informanter.csv")
+        >>> corpus.documents[["gruppe", "text"]].values.tolist()
+        [['unge', 'Jeg fikk hjelp til slutt.']]
     """
     files = transcript_files(paths)
     meta_table, metadata_columns = _read_meta(meta, file_column, id_column, interviewer_column)

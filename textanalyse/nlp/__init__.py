@@ -17,19 +17,32 @@ TOKEN_COLUMNS = ("doc_id", "segment", "position", "start", "end", "form", "lower
 # Below this many words a second process costs more than it saves.
 PARALLEL_WORD_THRESHOLD = 400_000
 
-__all__ = ["TOKEN_COLUMNS", "annotate", "resolve_pipeline", "segment_languages"]
+__all__ = ["TOKEN_COLUMNS", "annotate", "language_decisions", "resolve_pipeline", "segment_languages"]
 
 
-def segment_languages(corpus: Corpus, *, language: str = "auto") -> np.ndarray:
-    """Language (``nb``/``nn``) of every segment, detected per document unless fixed."""
-    if language in ("nb", "nn"):
-        return np.full(len(corpus.segments), language, dtype=object)
-    if language != "auto":
+def language_decisions(corpus: Corpus, *, language: str = "auto", cache_dir=None) -> pd.DataFrame:
+    """``doc_id, lang`` per document: detected unless fixed; remembered in the cache when one is set."""
+    if language not in ("auto", "nb", "nn"):
         from textanalyse.errors import UserError
 
         raise UserError(f"language '{language}' is not supported; use auto, nb or nn")
-    per_document = dict(zip(corpus.documents["doc_id"], corpus.documents["text"].map(detect_language)))
-    return corpus.segments["doc_id"].map(per_document).fillna("nb").to_numpy(dtype=object)
+    documents = corpus.documents
+    key = cache.language_key(documents, language) if cache_dir is not None else None
+    decisions = cache.load_languages(cache_dir, key, documents) if key else None
+    if decisions is None:
+        langs = documents["text"].map(detect_language) if language == "auto" else language
+        decisions = pd.DataFrame({"doc_id": documents["doc_id"].astype(str).to_numpy(dtype=object), "lang": langs})
+        if key:
+            cache.store_languages(cache_dir, key, decisions)
+    return decisions
+
+
+def segment_languages(corpus: Corpus, *, language: str = "auto", decisions: pd.DataFrame | None = None) -> np.ndarray:
+    """Language (``nb``/``nn``) of every segment, decided per document unless fixed."""
+    if decisions is None:
+        decisions = language_decisions(corpus, language=language)
+    per_document = dict(zip(decisions["doc_id"], decisions["lang"].astype(str)))
+    return corpus.segments["doc_id"].astype(str).map(per_document).fillna("nb").to_numpy(dtype=object)
 
 
 def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", language: str = "auto",
@@ -53,7 +66,9 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
         ['få', 'god', 'oppfølging', '.']
     """
     texts = corpus.segments["text"].astype(str).tolist()
-    langs = segment_languages(corpus, language=language)
+    if cache.prepare(cache_dir) is None:  # a folder that is not the user's own is refused before the work
+        cache_dir = None
+    langs = segment_languages(corpus, decisions=language_decisions(corpus, language=language, cache_dir=cache_dir))
     if isinstance(pipeline, str):
         n_words = sum(text.count(" ") + 1 for text in texts) if pipeline == "auto" else 0
         pipeline = resolve_pipeline(pipeline, n_words=n_words)

@@ -84,10 +84,10 @@ def material_for_export(material_config: dict, corpus, *, coded=None, quotes=Non
 def _analyse(material_config: dict, config: dict, codebook, *, cache_dir, on_progress=None) -> ExportMaterial:
     """Read, annotate, code and quote one material through the :class:`~textanalyse.project.Project`."""
     from textanalyse.project import Project
-    from textanalyse.themes import code_segments
 
     project = Project.from_settings(config, material_config, cache_dir=cache_dir, on_progress=on_progress)
-    coded = code_segments(project.corpus, project.tokens, codebook).coded if codebook is not None else None
+    # the config's codebook, coded once and shared with the quotes
+    coded = project.coding().coded if codebook is not None else None
     quotes = project.quotes(positions=True) if config["quotes"]["enabled"] else None
     return material_for_export(material_config, project.corpus, coded=coded, quotes=quotes)
 

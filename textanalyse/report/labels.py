@@ -108,16 +108,39 @@ COLUMN_LABELS: dict[str, str] = {
     "quote": "Sitat",
     "risk_flags": "Risikomerker",
     "citation": "Kildehenvisning",
+    # validation of the coding (textanalyse.coding)
+    "n": "Antall vurderinger",
+    "coded_a": "Kodet av A (menneske)",
+    "coded_b": "Kodet av B (maskin)",
+    "both": "Kodet av begge",
+    "percent_agreement": "Prosent enighet",
+    "kappa": "Cohens κ",
+    "kappa_low": "κ KI nedre",
+    "kappa_high": "κ KI øvre",
+    "alpha": "Krippendorffs α",
+    "ac1": "Gwets AC1",
+    "precision": "Presisjon",
+    "recall": "Treffsikkerhet (recall)",
+    "f1": "F1",
+    "low_agreement": "Svakt samsvar (κ < 0,6)",
+    "method": "Metode",
+    "coded_examples": "Manuelt kodede eksempler",
+    "threshold": "Terskel",
+    "probability": "Sannsynlighet",
+    "missed": "Savnet av kodeboka",
+    "coded_with_theme": "I tekster med temaet",
+    "coded_without_theme": "I tekster uten temaet",
 }
 
 # Columns holding shares between 0 and 1, shown as percentages.
 SHARE_COLUMNS = frozenset({
     "share", "ci_low", "ci_high", "share_target", "ci_low_target", "ci_high_target", "share_reference",
-    "ci_low_reference", "ci_high_reference", "difference", "difference_low", "difference_high",
+    "ci_low_reference", "ci_high_reference", "difference", "difference_low", "difference_high", "percent_agreement",
 })
 P_COLUMNS = frozenset({"p_value", "p_adjusted", "p_documents"})
 TWO_DECIMALS = frozenset({"weighted_percentage", "g2", "log_ratio", "per_1000_target", "per_1000_reference"})
-THREE_DECIMALS = frozenset({"stability", "weight"})
+THREE_DECIMALS = frozenset({"stability", "weight", "kappa", "kappa_low", "kappa_high", "alpha", "ac1", "precision",
+                            "recall", "f1", "probability", "threshold"})
 
 
 def heading(column) -> str:

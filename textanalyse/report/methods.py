@@ -16,8 +16,9 @@ Read from the material (``MaterialAnalysis``): ``keep_interviewer`` (whether the
 interviewer's turns were counted) and ``topic_result`` (``params``: ``k``, ``k_range``,
 ``n_reruns``; ``k_scores``: the k actually tried).
 
-Example:
-    >>> text = methods_paragraph(material, settings=result.config)      # doctest: +SKIP
+Usage (a finished run; :func:`textanalyse.run.run_analysis`'s doctest writes one)::
+
+    text = methods_paragraph(result.materials[0], settings=result.config)
 """
 
 from __future__ import annotations
@@ -290,10 +291,13 @@ def _theme_sentences(material, settings: dict) -> list[str]:
     themes = material.theme_summary["theme"].astype(str).nunique() if "theme" in material.theme_summary else 0
     unit = "hver replikk" if material.kind == "transcripts" else "hvert svar"
     book = f"kodeboken «{name}»" if name else "en kodebok"
-    sentences = [
-        f"Tekstene ble kodet med {book} ({_plural(themes, 'tema', 'temaer')}): {unit} ble kodet med et tema "
-        "når ett av temaets ordmønstre (lemma eller ordform, med * for sammensatte ord) forekom i teksten."
-    ]
+    if getattr(material, "coding_sample", None):  # assisted coding: the validation sentences say how
+        sentences = [f"Temaene kom fra {book} ({_plural(themes, 'tema', 'temaer')})."]
+    else:
+        sentences = [
+            f"Tekstene ble kodet med {book} ({_plural(themes, 'tema', 'temaer')}): {unit} ble kodet med et tema "
+            "når ett av temaets ordmønstre (lemma eller ordform, med * for sammensatte ord) forekom i teksten."
+        ]
     sentences.append(
         "For hvert tema oppgis andelen dokumenter som er kodet med temaet, med 95 % konfidensintervall "
         "beregnet med Wilsons metode."
@@ -402,6 +406,9 @@ def methods_paragraph(material, *, settings: dict) -> str:
     sentences += _filter_sentences(material)
     sentences += _frequency_sentences(material)
     sentences += _theme_sentences(material, settings)
+    from textanalyse.report.validation import validation_sentences
+
+    sentences += validation_sentences(material)
     sentences += _topic_sentences(material, settings)
     sentences += _comparison_sentences(material, settings)
     sentences += _quote_sentences(material)

@@ -14,8 +14,9 @@ columns are sized to their content (capped), numbers are stored as numbers with 
 format (shares as percentages). The file is byte-identical for identical input: document
 properties and ZIP entry dates are fixed.
 
-Example:
-    >>> write_workbook(result, "ut/tabeller.xlsx")        # doctest: +SKIP
+Usage (a finished run; :func:`textanalyse.run.run_analysis`'s doctest writes one)::
+
+    write_workbook(result, "ut/tabeller.xlsx")
 """
 
 from __future__ import annotations

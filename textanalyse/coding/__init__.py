@@ -1,0 +1,1 @@
+"""Assisted coding: coding sheets, agreement statistics and a learner trained on human codes."""
