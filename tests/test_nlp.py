@@ -30,7 +30,11 @@ def test_nynorsk_documents_get_nynorsk_lemmas():
 
 
 @pytest.mark.parametrize("text, expected", [("Eg fekk ikkje hjelp før no.", "nn"), ("Jeg fikk ikke hjelp.", "nb"),
-                                            ("ikkje bra", "nb"), ("Kva skal eg seie?", "nn")])
+                                            ("ikkje bra", "nn"), ("Kva skal eg seie?", "nn"),
+                                            ("Bustaden eg har fått er bra.", "nn"),
+                                            ("Meir hjelp til å finne seg arbeid.", "nn"),
+                                            ("Boligen jeg har fått er bra.", "nb"),
+                                            ("Mer hjelp til å finne seg arbeid.", "nb")])
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
 

@@ -159,14 +159,15 @@ def test_other_seed_finds_the_same_partition(toy, toy_result):
     assert pd.crosstab(a, b).gt(0).sum(axis=1).tolist() == [1, 1, 1]
 
 
-def test_left_out_short_empty_duplicate_and_nonanswers():
+def test_short_answers_and_repeats_belong_to_topics_only_empty_and_nonanswers_are_left_out():
     nonanswers = pd.DataFrame({"respondent": ["R90", "R91"], "question": ["svar", "svar"],
                                "source": ["svar.csv"] * 2, "raw": ["vet ikke", ""], "reason": ["non-answer", "empty"]})
     texts = BOLIG + JOBB + VENTETID + [
-        "Bolig.",                                # too short (1 kept word)
+        "Bolig.",                                # one kept word: still a topic
         "   ",                                   # empty
-        BOLIG[0],                                # exact duplicate of R01
+        BOLIG[0],                                # exact duplicate of R01: R01's topic
         "  trenger EGEN bolig, kommunal bolig med husleie jeg klarer å betale ",  # same after normalising
+        "Bra.",                                  # no word survives the filters
     ]
     corpus = survey(texts, nonanswers=nonanswers)
     _, kept = tokens_and_kept(corpus)
@@ -174,13 +175,12 @@ def test_left_out_short_empty_duplicate_and_nonanswers():
     assert result.left_out.values.tolist() == [
         ["R90:svar", 0, "non-answer", 0],
         ["R91:svar", 0, "empty", 0],
-        ["R31:svar", 0, "too-short", 1],
         ["R32:svar", 0, "empty", 0],
-        ["R33:svar", 0, "duplicate", 8],
-        ["R34:svar", 0, "duplicate", 8],
+        ["R35:svar", 0, "no-content-words", 0],
     ]
-    assert result.topics["size"].sum() == 30
-    assert not result.assignments["doc_id"].isin(["R31:svar", "R32:svar", "R33:svar", "R34:svar"]).any()
+    assert result.topics["size"].sum() == 33
+    topic = result.assignments.set_index("doc_id")["topic"]
+    assert topic["R31:svar"] == topic["R33:svar"] == topic["R34:svar"] == topic["R01:svar"]
 
 
 def test_min_words_option(toy):
@@ -205,7 +205,7 @@ def test_transcript_turns_are_the_units(toy):
     result = find_topics(corpus, kept, k=3)
     assert len(result.assignments) == 30
     assert result.assignments["segment"].tolist() == list(range(30))
-    assert result.left_out.values.tolist() == [["int1", 30, "too-short", 0]]
+    assert result.left_out.values.tolist() == [["int1", 30, "no-content-words", 0]]
     assert sorted(result.topics["size"]) == [10, 10, 10]
 
 

@@ -78,6 +78,11 @@ class MaterialAnalysis:
     question_labels: dict[str, str] = field(default_factory=dict)
     stoplists: tuple = ()          # tuple of textanalyse.filters.StopList used
     language_split: dict[str, int] = field(default_factory=dict)   # {"nb": documents, "nn": documents}
+    # doc_id, respondent, question, lang, lang_reason: each document's language and why
+    language_decisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # what the codebook misses: candidate, label, size, top_words, stability, typical_answers (masked)
+    codebook_misses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    codebook_misses_summary: dict = field(default_factory=dict)  # segments, coded, uncoded, clustered, unassignable
     pipeline_identity: str = ""    # exact pipeline and versions (as in the annotation cache key)
     notes: list[str] = field(default_factory=list)   # analyses skipped and why (Norwegian, for readers)
     keep_interviewer: bool = False   # transcripts: the interviewer's turns were analysed too
@@ -128,6 +133,15 @@ def group_table(corpus: Corpus, columns) -> pd.DataFrame:
             rows.append({"variable": column, "value": value, "respondents": int(row["respondents"]),
                          "documents": int(row["documents"])})
     return pd.DataFrame(rows, columns=["variable", "value", "respondents", "documents"])
+
+
+def language_decisions(tokens: pd.DataFrame, corpus) -> pd.DataFrame:
+    """``doc_id, respondent, question, lang, lang_reason``: each document's language and why."""
+    columns = ["lang", "lang_reason"] if "lang_reason" in tokens.columns else ["lang"]
+    per_document = tokens.groupby("doc_id", observed=True)[columns].first().astype(str).reset_index()
+    per_document["doc_id"] = per_document["doc_id"].astype(str)
+    documents = corpus.documents[["doc_id", "respondent", "question"]].astype(str)
+    return documents.merge(per_document, on="doc_id", how="inner")
 
 
 def language_split(tokens: pd.DataFrame) -> dict[str, int]:

@@ -164,6 +164,14 @@ def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int 
                                                                                 min_words=min_words)
 
 
+def codebook_misses(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, codebook=None,
+                    on_progress=None):
+    """``topics --codebook-misses``: candidate new themes among the answers no codebook theme codes."""
+    project = Project(inputs, filters=filters, config={"themes": {"codebook": str(codebook) if codebook else "default"}},
+                      on_progress=on_progress)
+    return project.codebook_misses(k=k, seed=seed)
+
+
 def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, target=None, reference=None,
             min_count: int = 5, min_documents: int = 2, on_progress=None) -> pd.DataFrame:
     """The ``compare`` command: word keyness between groups (see :mod:`textanalyse.compare`)."""

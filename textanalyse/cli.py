@@ -404,6 +404,9 @@ def themes(**params):
               help="Answers (or turns) with fewer kept words are left out of the topics.")
 @click.option("--out", callback=table_path, help="Write the topics to FILE.csv/.xlsx.")
 @click.option("--assignments-out", metavar="FILE", callback=table_path, help="Also write each answer's topic to FILE.csv/.xlsx.")
+@click.option("--codebook-misses", is_flag=True,
+              help="Instead: cluster the answers no codebook theme codes into candidate new themes.")
+@click.option("--codebook", metavar="YAML", help="Codebook for --codebook-misses (default: the shipped one).")
 @handle_errors
 def topics(**params):
     """Find topics in the answers with NMF (inductive), with a stability figure.
@@ -411,11 +414,13 @@ def topics(**params):
     \b
     Example:
         textanalyse topics brukerundersokelse.csv --text-col forslag --id-col respondent_id --k auto --seed 1
+        textanalyse topics brukerundersokelse.csv --text-col forslag --id-col respondent_id --codebook-misses
     """
     from textanalyse import api
 
     k, seed, pos, min_words, out, assignments_out = (
         params.pop(key) for key in ("k", "seed", "pos", "min_words", "out", "assignments_out"))
+    misses, codebook = params.pop("codebook_misses"), params.pop("codebook")
     if pos:
         from textanalyse.api import keep_word_classes
 
@@ -425,6 +430,17 @@ def topics(**params):
             raise UserError(f"--k must be auto or a whole number, got {k!r}")
         k = int(k)
     inputs, filters = build_inputs(params), build_filters(params)
+    if misses:
+        from textanalyse.codebook_misses import candidates_with_answers
+
+        with progress("Annoterer") as on_progress:
+            found = api.codebook_misses(inputs, filters, k=k, seed=seed, codebook=codebook, on_progress=on_progress)
+        summary = found.summary
+        click.echo(f"{summary['uncoded']} of {summary['segments']} answers match no codebook theme; "
+                   f"{summary['clustered']} grouped into {len(found.candidates)} candidate themes"
+                   + (f" ({found.note})" if found.note else ""), err=True)
+        emit(candidates_with_answers(found), out, title="Kandidater til nye tema", sheet_name="kandidater")
+        return
     with progress("Annoterer") as on_progress:
         result = api.topics(inputs, filters, k=k, seed=seed, pos=pos, min_words=min_words, on_progress=on_progress)
     if assignments_out:

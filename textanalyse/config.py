@@ -26,7 +26,7 @@ DEFAULTS = {
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
     "themes": {"codebook": "default", "human": []},
-    "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 3, "pos": []},
+    "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 1, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
                "min_words": 8, "max_words": 60},

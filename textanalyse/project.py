@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from textanalyse import validation
-from textanalyse.analysis import Comparison, MaterialAnalysis, group_table, language_split, overview_table
+from textanalyse.analysis import (Comparison, MaterialAnalysis, group_table, language_decisions, language_split,
+                                  overview_table)
 from textanalyse.errors import UserError
 from textanalyse.options import FilterOptions, InputOptions
 
@@ -427,11 +428,22 @@ class Project:
             from textanalyse.filters import keep_word_classes
 
             selected = keep_word_classes(self.filtered.kept, pos)
-            result = find_topics(self.corpus, selected, k=k, seed=seed, min_words=min_words)
+            # Codebook themes are features short answers share (issue 13).
+            themes = self.coding().coded if self.codebook is not None else None
+            result = find_topics(self.corpus, selected, k=k, seed=seed, min_words=min_words, themes=themes)
             result.params["pos"] = list(pos)
             self.stamp(result.topics)
             return result
         return self._cached(("topics", k, seed, pos, min_words), compute, depends_on_filters=True)
+
+    def codebook_misses(self, *, k="auto", seed=_UNSET):
+        """What the codebook misses: candidate themes among uncoded answers (:mod:`textanalyse.codebook_misses`)."""
+        from textanalyse.codebook_misses import codebook_misses
+
+        seed = self.config["topics"]["seed"] if seed is _UNSET else seed
+        themes = self.coding().coded
+        return self._cached(("codebook_misses", k, seed), lambda: codebook_misses(
+            self.corpus, self.filtered.kept, themes, k=k, seed=seed), depends_on_filters=True)
 
     def keyness(self, column: str, *, target=None, reference=None, min_count=_UNSET,
                 min_documents=_UNSET) -> pd.DataFrame:
@@ -557,6 +569,7 @@ class Project:
             frequencies_by_group={column: self.frequencies(group_by=column, top=top) for column in self.group_by},
             kwic=self.concordance(), question_labels=dict(self.question_labels), stoplists=filtered.stoplists,
             pipeline_identity=tokens.attrs.get("pipeline_identity", ""), language_split=language_split(tokens),
+            language_decisions=language_decisions(tokens, corpus),
             keep_interviewer=bool(self.inputs.keep_interviewer and corpus.kind == "transcripts"), notes=notes)
         step(1)
         if self.codebook is not None:
@@ -581,6 +594,12 @@ class Project:
                 analysis.topic_assignments = analysis.topic_result.assignments
                 analysis.topic_left_out = analysis.topic_result.left_out
                 analysis.topic_stability = analysis.topic_result.stability
+                if self.codebook is not None:
+                    from textanalyse.codebook_misses import candidates_with_answers
+
+                    misses = self.codebook_misses()
+                    analysis.codebook_misses = candidates_with_answers(misses, mask=True)
+                    analysis.codebook_misses_summary = misses.summary
         step(1)
         analysis.comparisons = self.comparisons()
         step(1)

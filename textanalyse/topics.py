@@ -162,8 +162,8 @@ def find_topics(
     *,
     k: int | str = "auto",
     seed: int = 0,
-    min_words: int = 3,
-    k_range: tuple[int, int] = (3, 10),
+    min_words: int = 1,
+    k_range: tuple[int, int] = (3, 16),
     n_top_words: int = 10,
     n_typical: int = 3,
     n_reruns: int = 5,
@@ -173,6 +173,7 @@ def find_topics(
     min_df: int | float = 2,
     max_df: float = 0.5,
     max_iter: int = 300,
+    themes: pd.DataFrame | None = None,
 ) -> TopicResult:
     """Cluster segments (answers / interview turns) into topics with NMF on TF-IDF.
 
@@ -195,6 +196,8 @@ def find_topics(
         max_features, min_df, max_df: vocabulary limits (as in scikit-learn's
             TfidfVectorizer: ints are document counts, floats are shares).
         max_iter: NMF iterations.
+        themes: codebook hits (``code_segments(...).coded``: ``doc_id, segment, theme``); each
+            theme that codes a segment becomes a feature of it (short answers share them).
 
     Example:
         >>> from textanalyse.corpus import Corpus
@@ -250,18 +253,24 @@ def find_topics(
     for i in np.flatnonzero(empty):
         left.append((i, "empty"))
     use &= ~empty
+    no_words = use & (n_words == 0)
+    for i in np.flatnonzero(no_words):
+        left.append((i, "no-content-words"))
+    use &= ~no_words
     short = use & (n_words < min_words)
     for i in np.flatnonzero(short):
         left.append((i, "too-short"))
     use &= ~short
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    duplicate_of: dict[int, int] = {}  # a repeated answer shares the topic of its first occurrence
     for i in np.flatnonzero(use):
         norm = _normalise_text(seg_text[i])
         if norm in seen:
             use[i] = False
-            left.append((i, "duplicate"))
+            duplicate_of[int(i)] = seen[norm]
         else:
-            seen.add(norm)
+            seen[norm] = int(i)
+    row, wcodes, vocab_all = _short_text_features(row, wcodes, vocab_all, themes, seg_doc, seg_no)
 
     # ---- document-term matrix over the used units
     unit_rows = np.flatnonzero(use)
@@ -291,7 +300,14 @@ def find_topics(
         )
     from sklearn.feature_extraction.text import TfidfTransformer
 
+    from sklearn.preprocessing import normalize
+
+    from textanalyse.topic_features import THEME_PREFIX, content_weights
+
+    lemma_of = _lemma_of(kept)
+    weights = content_weights(vocab, lemma_of)
     X = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float64).tocsr()
+    X = normalize(X @ sparse.diags(weights)).tocsr()
     X.sort_indices()
     with _one_blas_thread():
         chosen, k_scores, W, H, labels, stability, topic_jaccard = _fit_models(
@@ -299,17 +315,26 @@ def find_topics(
             selection_sample=selection_sample, max_iter=max_iter,
         )
 
+    # A unit NMF gives no weight still belongs to the topic its words are closest to.
+    closest = np.asarray((X @ H.T).argmax(axis=1)).ravel()
+    reachable = np.asarray((X @ H.T).max(axis=1)).ravel() > 0
+    labels = np.where((labels < 0) & reachable, closest, labels)
     for i in unit_rows[labels < 0]:
         left.append((i, "no-topic"))
 
-    # ---- topic order: size desc, then label
+    # ---- topic order: size desc, then label (led by content words; theme pseudo-words not listed)
     H_norm = H / np.where(H.sum(axis=1, keepdims=True) > 0, H.sum(axis=1, keepdims=True), 1.0)
+    is_word = np.array([not str(w).startswith(THEME_PREFIX) for w in vocab], dtype=bool)
     top = []
     for t in range(chosen):
-        order = np.lexsort((vocab.astype(str), -H_norm[t]))[:n_top_words]
-        order = [j for j in order if H_norm[t, j] > 0]
+        ranked = H_norm[t] * weights * is_word
+        order = np.lexsort((vocab.astype(str), -ranked))[:n_top_words]
+        order = [j for j in order if ranked[j] > 0]
         top.append(order)
-    sizes = np.bincount(labels[labels >= 0], minlength=chosen)
+    unit_index = {int(seg): u for u, seg in enumerate(unit_rows)}
+    repeated = [labels[unit_index[first]] for first in duplicate_of.values() if first in unit_index]
+    sizes = np.bincount(np.concatenate([labels[labels >= 0], [t for t in repeated if t >= 0]]).astype(np.int64),
+                        minlength=chosen)
     raw_labels = [" / ".join(str(vocab[j]) for j in top[t][:3]) for t in range(chosen)]
     topic_order = sorted(range(chosen), key=lambda t: (-sizes[t], raw_labels[t], t))
     new_id = {old: new + 1 for new, old in enumerate(topic_order)}
@@ -352,13 +377,20 @@ def find_topics(
     assigned = labels >= 0
     totals = W.sum(axis=1)
     share = np.where(totals > 0, W[np.arange(n_units), np.maximum(labels, 0)] / np.where(totals > 0, totals, 1), 0.0)
-    order_units = np.flatnonzero(assigned)
+    topic_of_seg = {int(unit_rows[u]): (new_id[int(labels[u])], float(share[u])) for u in np.flatnonzero(assigned)}
+    reason_of_seg = {int(i): reason for i, reason in left}
+    for i, first in duplicate_of.items():
+        if first in topic_of_seg:
+            topic_of_seg[i] = topic_of_seg[first]
+        else:
+            left.append((i, reason_of_seg.get(first, "no-topic")))
+    assigned_rows = np.array(sorted(topic_of_seg), dtype=np.int64)
     assignments = pd.DataFrame(
         {
-            "doc_id": seg_doc[unit_rows[order_units]],
-            "segment": seg_no[unit_rows[order_units]].astype(np.int64),
-            "topic": np.array([new_id[int(t)] for t in labels[order_units]], dtype=np.int64),
-            "weight": np.round(share[order_units], 6),
+            "doc_id": seg_doc[assigned_rows] if len(assigned_rows) else np.array([], dtype=object),
+            "segment": seg_no[assigned_rows].astype(np.int64),
+            "topic": np.array([topic_of_seg[i][0] for i in assigned_rows], dtype=np.int64),
+            "weight": np.round(np.array([topic_of_seg[i][1] for i in assigned_rows], dtype=float), 6),
         }
     )
 
@@ -396,6 +428,48 @@ def find_topics(
         typical=typical,
         params=params,
     )
+
+
+def _lemma_of(kept: pd.DataFrame) -> dict[str, str]:
+    """Each word's most frequent lemma (words are forms with ``--unit exact``)."""
+    if "lemma" not in kept.columns:
+        return {}
+    pairs = pd.DataFrame({"word": kept["word"].astype(str), "lemma": kept["lemma"].astype(str)})
+    counts = pairs.value_counts().reset_index().sort_values(["word", "count", "lemma"], ascending=[True, False, True])
+    return dict(zip(counts.drop_duplicates("word")["word"], counts.drop_duplicates("word")["lemma"]))
+
+
+def _short_text_features(row, wcodes, vocab, themes, seg_doc, seg_no):
+    """Add compound heads and codebook themes to the (segment row, word code) pairs.
+
+    A compound's head counts as one more token of that word; a segment coded with a theme gets
+    one pseudo-word ``tema:<theme>``.
+    """
+    from textanalyse.topic_features import THEME_PREFIX, compound_heads
+
+    vocab = np.asarray(vocab, dtype=object)
+    index = {str(word): i for i, word in enumerate(vocab)}
+    heads = compound_heads(vocab)
+    head_code = np.array([index.get(heads.get(str(word), ""), -1) for word in vocab], dtype=np.int64)
+    extra_rows, extra_codes = [row], [wcodes]
+    if len(wcodes):
+        has_head = head_code[wcodes] >= 0
+        extra_rows.append(row[has_head])
+        extra_codes.append(head_code[wcodes[has_head]])
+    if themes is not None and len(themes):
+        hits = themes[["doc_id", "segment", "theme"]].astype({"doc_id": str, "segment": np.int64, "theme": str})
+        hits = hits.drop_duplicates().reset_index(drop=True)
+        if len(hits):
+            names = [THEME_PREFIX + theme for theme in dict.fromkeys(hits["theme"])]
+            theme_code = {name: len(vocab) + i for i, name in enumerate(names)}
+            vocab = np.concatenate([vocab, np.asarray(names, dtype=object)])
+            seg_index = pd.MultiIndex.from_arrays([seg_doc, seg_no])
+            hit_rows = seg_index.get_indexer(pd.MultiIndex.from_arrays([hits["doc_id"].to_numpy(object),
+                                                                         hits["segment"].to_numpy(np.int64)]))
+            ok = hit_rows >= 0
+            extra_rows.append(hit_rows[ok].astype(np.int64))
+            extra_codes.append(np.array([theme_code[THEME_PREFIX + t] for t in hits["theme"][ok]], dtype=np.int64))
+    return np.concatenate(extra_rows), np.concatenate(extra_codes), vocab
 
 
 def _fit_models(X, k, seed, *, k_range, n_units, n_reruns, selection_reruns, selection_sample, max_iter):

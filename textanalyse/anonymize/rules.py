@@ -243,6 +243,13 @@ def _find_rule_spans(text: str, lex: _Lexicon) -> tuple[list[_Candidate], list[s
             kind = _decide_lowercase(tokens, index, prev, decided, lex)
         decided[index] = kind
 
+    # Lower-case first names that are also words ("siv og jonas") need context: name_context.py.
+    from textanalyse.anonymize.name_context import lowercase_names
+
+    lowercase_names(tokens, decided, is_name_word=lexicon.is_name_word, is_first_name=lex.first.__contains__,
+                    joined=_joined, blocked=lambda token: bool(blocked[token.start] or blocked[token.end - 1]),
+                    function_words=lexicon.FUNCTION_WORD_NAMES)
+
     # Company names: capitalised words before AS/ASA/… ("Hansen Bygg AS") form one organisation.
     for index, token in enumerate(tokens):
         if token.form not in COMPANY_SUFFIXES or index == 0 or not _joined(token):

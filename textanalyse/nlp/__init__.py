@@ -9,19 +9,23 @@ import pandas as pd
 
 from textanalyse.corpus import Corpus
 from textanalyse.nlp import cache
-from textanalyse.nlp.language import detect_language
+from textanalyse.nlp.language import decide_languages
 from textanalyse.nlp.pipelines import PipelineChoice, load_spacy_model, resolve_pipeline
 
 TOKEN_COLUMNS = ("doc_id", "segment", "position", "start", "end", "form", "lower", "lemma", "pos", "ent",
-                 "is_word", "lang")
+                 "is_word", "lang", "lang_reason")
 # Below this many words a second process costs more than it saves.
 PARALLEL_WORD_THRESHOLD = 400_000
 
-__all__ = ["TOKEN_COLUMNS", "annotate", "language_decisions", "resolve_pipeline", "segment_languages"]
+__all__ = ["TOKEN_COLUMNS", "annotate", "resolve_pipeline", "segment_languages", "language_decisions"]
 
 
 def language_decisions(corpus: Corpus, *, language: str = "auto", cache_dir=None) -> pd.DataFrame:
-    """``doc_id, lang`` per document: detected unless fixed; remembered in the cache when one is set."""
+    """``doc_id, lang, lang_reason`` per document (see :func:`textanalyse.nlp.language.decide_languages`).
+
+    Survey answers are pooled per respondent, transcripts per informant; remembered in the
+    cache when one is set.
+    """
     if language not in ("auto", "nb", "nn"):
         from textanalyse.errors import UserError
 
@@ -29,19 +33,19 @@ def language_decisions(corpus: Corpus, *, language: str = "auto", cache_dir=None
     documents = corpus.documents
     key = cache.language_key(documents, language) if cache_dir is not None else None
     decisions = cache.load_languages(cache_dir, key, documents) if key else None
-    if decisions is None:
-        langs = documents["text"].map(detect_language) if language == "auto" else language
-        decisions = pd.DataFrame({"doc_id": documents["doc_id"].astype(str).to_numpy(dtype=object), "lang": langs})
+    if decisions is None or "lang_reason" not in decisions.columns:
+        unit = "informanten" if corpus.kind == "transcripts" else "respondenten"
+        decisions = decide_languages(documents, language=language, unit=unit)
         if key:
             cache.store_languages(cache_dir, key, decisions)
     return decisions
 
 
 def segment_languages(corpus: Corpus, *, language: str = "auto", decisions: pd.DataFrame | None = None) -> np.ndarray:
-    """Language (``nb``/``nn``) of every segment, decided per document unless fixed."""
+    """Language (``nb``/``nn``) of every segment, decided per respondent unless fixed."""
     if decisions is None:
         decisions = language_decisions(corpus, language=language)
-    per_document = dict(zip(decisions["doc_id"], decisions["lang"].astype(str)))
+    per_document = dict(zip(decisions["doc_id"], decisions["lang"]))
     return corpus.segments["doc_id"].astype(str).map(per_document).fillna("nb").to_numpy(dtype=object)
 
 
@@ -68,7 +72,9 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
     texts = corpus.segments["text"].astype(str).tolist()
     if cache.prepare(cache_dir) is None:  # a folder that is not the user's own is refused before the work
         cache_dir = None
-    langs = segment_languages(corpus, decisions=language_decisions(corpus, language=language, cache_dir=cache_dir))
+    decisions = language_decisions(corpus, language=language, cache_dir=cache_dir)
+    # The key holds every segment's language, so a changed decision never reuses a stale table.
+    langs = segment_languages(corpus, decisions=decisions)
     if isinstance(pipeline, str):
         n_words = sum(text.count(" ") + 1 for text in texts) if pipeline == "auto" else 0
         pipeline = resolve_pipeline(pipeline, n_words=n_words)
@@ -82,18 +88,27 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
         cache.store(cache_dir, key, table)
     elif on_progress is not None:
         on_progress(len(texts))
-    return _attach_segments(table, corpus, pipeline)
+    return _attach_segments(table, corpus, pipeline, decisions)
 
 
-def _attach_segments(table: pd.DataFrame, corpus: Corpus, pipeline: PipelineChoice) -> pd.DataFrame:
+def _attach_segments(table: pd.DataFrame, corpus: Corpus, pipeline: PipelineChoice,
+                     decisions: pd.DataFrame) -> pd.DataFrame:
     rows = table["_row"].to_numpy()
     doc_codes, doc_ids = pd.factorize(corpus.segments["doc_id"], sort=False)
     out = pd.DataFrame({
         "doc_id": pd.Categorical.from_codes(doc_codes[rows], categories=pd.Index(doc_ids, dtype=object)),
         "segment": corpus.segments["segment"].to_numpy(dtype=np.int32)[rows],
     })
-    for column in TOKEN_COLUMNS[2:]:
+    for column in TOKEN_COLUMNS[2:-1]:
         out[column] = table[column].to_numpy() if column in ("position", "start", "end", "is_word") else table[column]
+    # Why each document got its language: attached after the cache, one category per document.
+    reason_codes, reasons = pd.factorize(pd.Series(decisions["lang_reason"].to_numpy(dtype=object)))
+    reason_of_doc = dict(zip(decisions["doc_id"], reason_codes))
+    doc_reason_codes = np.fromiter((reason_of_doc.get(str(doc), -1) for doc in doc_ids), dtype=np.int64,
+                                   count=len(doc_ids))
+    out["lang_reason"] = pd.Categorical.from_codes(doc_reason_codes[doc_codes[rows]] if len(rows) else
+                                                   np.zeros(0, dtype=np.int64),
+                                                   categories=pd.Index(reasons, dtype=object))
     out.attrs["pipeline"] = pipeline.name
     out.attrs["pipeline_identity"] = pipeline.identity
     return out

@@ -105,7 +105,7 @@ def _overview_section(material, ids) -> str:
     if material.language_split:
         split = ", ".join(f"{esc(value)} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else esc(key)}"
                           for key, value in material.language_split.items())
-        parts.append(f"<p>Målform per dokument: {split}.</p>")
+        parts.append(f"<p>Målform per dokument: {split}.{_language_basis_sentence(material)}</p>")
     parts.append(table_html(material.overview))
     if _has(material.groups):
         parts.append("<h4>Grupper</h4>")
@@ -333,8 +333,41 @@ def _topic_section(material, ids) -> str:
     if _has(material.topic_left_out):
         parts.append(f"<p class=\"merknad\">{esc(len(material.topic_left_out))} tekster er holdt utenfor "
                      "emneanalysen (se arket «Utenfor emner»).</p>")
+    parts.append(_codebook_misses_part(material))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _codebook_misses_part(material) -> str:
+    """What the codebook misses: candidate new themes among the uncoded answers."""
+    summary = getattr(material, "codebook_misses_summary", None) or {}
+    if not summary:
+        return ""
+    parts = ["<h4>Det kodeboka ikke fanger</h4>",
+             f"<p>{esc(summary['uncoded'])} av {esc(summary['segments'])} tekster fikk ikke noe tema fra kodeboka. "
+             f"{esc(summary['clustered'])} av dem er gruppert etter felles ord; gruppene under er kandidater til nye "
+             "tema (eller til nye mønstre i eksisterende tema), med typiske svar (avidentifisert). "
+             "Les svarene før dere gir gruppen et navn.</p>"]
+    if _has(material.codebook_misses):
+        parts.append(table_html(material.codebook_misses, columns=[
+            "candidate", "label", "size", "top_words", "stability", "typical_answers"]))
+    return "".join(parts)
+
+
+def _language_basis_sentence(material) -> str:
+    """How the languages were decided (respondent's answers pooled; weak evidence → majority)."""
+    from textanalyse.nlp.language import BASIS_CLASSIFIER, BASIS_FIXED, BASIS_MAJORITY, language_summary
+
+    decisions = getattr(material, "language_decisions", None)
+    if decisions is None or not len(decisions) or "lang_reason" not in decisions:
+        return ""
+    counts = language_summary(decisions).groupby("basis")["documents"].sum()
+    unit = "informant" if material.kind == "transcripts" else "respondent"
+    texts = {BASIS_FIXED: "fastsatt i oppsettet",
+             BASIS_CLASSIFIER: f"gjenkjent fra alle svarene til samme {unit} (klassifikator og rene nynorsk-/bokmålsformer)",
+             BASIS_MAJORITY: "satt til materialets flertall fordi teksten var for kort til å avgjøre"}
+    parts = [f"{esc(int(counts[basis]))} {text}" for basis, text in texts.items() if counts.get(basis, 0)]
+    return (" Grunnlag: " + "; ".join(parts) + ". Begrunnelsen per dokument står i arket «Målform» i tabeller.xlsx.") if parts else ""
 
 
 QUOTE_ORDER = ["theme_or_word", "rank", "quote", "group", "question", "matched", "risk_flags", "citation", "doc_id"]
