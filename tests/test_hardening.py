@@ -315,7 +315,7 @@ def transcripts(work) -> Path:
     ("zz_skadet.docx", lambda p: p.write_bytes(b"PK\x03\x04 nope"), "not a valid .docx file"),
     ("zz_binær.txt", lambda p: p.write_bytes(bytes(range(256)) * 8), "cannot be decoded"),
     ("zz_utf16.txt", lambda p: p.write_bytes("I: Hei\nIP: Hei\n".encode("utf-16-le")), "NUL bytes"),
-    ("zz_tom.txt", lambda p: p.write_bytes(b""), "no speaker turns recognised"),
+    ("zz_tom.txt", lambda p: p.write_bytes(b""), "the transcript is empty"),
     ("zz_lenke.txt", lambda p: p.symlink_to(p.parent / "finnes_ikke.txt"), "not found"),
 ])
 def test_one_bad_transcript_among_good_ones_is_named(transcripts, work, name, make, message):

@@ -57,7 +57,7 @@ def test_split_sentences():
 
 def test_bad_options():
     corpus = survey_corpus({"q": ["God hjelp."]})
-    with pytest.raises(UserError, match="max_words at least min_words"):
+    with pytest.raises(UserError, match=r"--max-words \(quotes.max_words in a config\) must be a whole number of at least 10"):
         quote_candidates(corpus, annotate(corpus, pipeline="fast"), words=["hjelp"], min_words=10, max_words=5)
-    with pytest.raises(UserError, match="group column 'gruppe' not found"):
+    with pytest.raises(UserError, match="--group-by column 'gruppe' not found"):
         quote_candidates(corpus, annotate(corpus, pipeline="fast"), words=["hjelp"], group_column="gruppe")

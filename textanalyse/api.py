@@ -5,6 +5,7 @@ The CLI calls these; notebooks and the app use :class:`~textanalyse.project.Proj
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pandas as pd
@@ -139,12 +140,28 @@ def themes(inputs: InputOptions, *, codebook=None, group_by=None, columns=None, 
             project.coding().warnings)
 
 
-def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, pos=(), on_progress=None):
+@contextlib.contextmanager
+def about(material: str):
+    """Prefix an analysis's error with the file or material it is about (``svar.csv: topics: …``)."""
+    try:
+        yield
+    except UserError as error:
+        raise UserError(f"{material}: {error}") from None
+
+
+def _named(inputs: InputOptions) -> str:
+    return ", ".join(str(path) for path in inputs.paths)
+
+
+def topics(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, pos=(), min_words: int = 3,
+           on_progress=None):
     """The ``topics`` command: NMF topics with stability; returns the ``TopicResult``.
 
     ``pos`` keeps only these word classes (e.g. ``("NOUN", "ADJ")``; needs a tagging pipeline).
     """
-    return Project(inputs, filters=filters, on_progress=on_progress).topics(k=k, seed=seed, pos=pos)
+    with about(_named(inputs)):
+        return Project(inputs, filters=filters, on_progress=on_progress).topics(k=k, seed=seed, pos=pos,
+                                                                                min_words=min_words)
 
 
 def codebook_misses(inputs: InputOptions, filters: FilterOptions, *, k="auto", seed: int = 0, codebook=None,
@@ -165,8 +182,9 @@ def compare(inputs: InputOptions, filters: FilterOptions, *, group_column: str, 
     project = Project(inputs, filters=filters, on_progress=on_progress)
     if bins:
         project.bins = {group_column: bins}
-    return project.keyness(group_column, target=target, reference=reference, min_count=min_count,
-                           min_documents=min_documents)
+    with about(_named(inputs)):
+        return project.keyness(group_column, target=target, reference=reference, min_count=min_count,
+                               min_documents=min_documents)
 
 
 def quotes(inputs: InputOptions, *, words=(), themes=(), codebook=None, per_item: int = 3, min_words: int = 8,
@@ -174,5 +192,6 @@ def quotes(inputs: InputOptions, *, words=(), themes=(), codebook=None, per_item
     """The ``quotes`` command: de-identified quote candidates for words and codebook themes."""
     project = Project(inputs, config={"themes": {"codebook": str(codebook) if codebook else "default"}},
                       on_progress=on_progress)
-    return project.quotes(words=tuple(words), themes=tuple(themes), per_item=per_item, min_words=min_words,
-                          max_words=max_words, group_by=group_by)
+    with about(_named(inputs)):
+        return project.quotes(words=tuple(words), themes=tuple(themes), per_item=per_item, min_words=min_words,
+                              max_words=max_words, group_by=group_by)

@@ -6,12 +6,13 @@ import contextlib
 import functools
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from textanalyse import __version__
-from textanalyse.errors import UserError
+from textanalyse.errors import InputWarning, UserError
 from textanalyse.options import LANGUAGES, UNITS
 
 EXIT_USER_ERROR = 2
@@ -201,7 +202,12 @@ def handle_errors(function):
         debug = os.environ.get("TEXTANALYSE_DEBUG") == "1"
         try:
             check_outputs(kwargs)
-            return function(*args, **kwargs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", InputWarning)
+                value = function(*args, **kwargs)
+            for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, InputWarning)):
+                click.echo(f"warning: {message}", err=True)
+            return value
         except UserError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(EXIT_USER_ERROR)
@@ -391,8 +397,11 @@ def themes(**params):
 @input_options
 @filter_options
 @click.option("--k", "k", default="auto", show_default=True, help="Number of topics, or auto.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed (same seed, same topics).")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(min=0, max=2**31 - 1),
+              help="Random seed (same seed, same topics).")
 @click.option("--pos", multiple=True, metavar="UPOS", help="Only these word classes, e.g. --pos NOUN --pos ADJ.")
+@click.option("--min-words", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Answers (or turns) with fewer kept words are left out of the topics.")
 @click.option("--out", callback=table_path, help="Write the topics to FILE.csv/.xlsx.")
 @click.option("--assignments-out", metavar="FILE", callback=table_path, help="Also write each answer's topic to FILE.csv/.xlsx.")
 @click.option("--codebook-misses", is_flag=True,
@@ -409,8 +418,13 @@ def topics(**params):
     """
     from textanalyse import api
 
-    k, seed, pos, out, assignments_out = (params.pop(key) for key in ("k", "seed", "pos", "out", "assignments_out"))
+    k, seed, pos, min_words, out, assignments_out = (
+        params.pop(key) for key in ("k", "seed", "pos", "min_words", "out", "assignments_out"))
     misses, codebook = params.pop("codebook_misses"), params.pop("codebook")
+    if pos:
+        from textanalyse.api import keep_word_classes
+
+        keep_word_classes(None, pos)  # an unknown word class fails before the material is read
     if k != "auto":
         if not str(k).isdigit():
             raise UserError(f"--k must be auto or a whole number, got {k!r}")
@@ -428,7 +442,7 @@ def topics(**params):
         emit(candidates_with_answers(found), out, title="Kandidater til nye tema", sheet_name="kandidater")
         return
     with progress("Annoterer") as on_progress:
-        result = api.topics(inputs, filters, k=k, seed=seed, pos=pos, on_progress=on_progress)
+        result = api.topics(inputs, filters, k=k, seed=seed, pos=pos, min_words=min_words, on_progress=on_progress)
     if assignments_out:
         api.write_table(result.assignments, assignments_out, sheet_name="tilordning")
     click.echo(f"{result.k} topics, stability (mean adjusted Rand index across reruns): {result.stability:.2f}", err=True)
@@ -473,9 +487,9 @@ def compare(**params):
 @click.option("--word", "words", multiple=True, metavar="WORD", help="Word or lemma to quote (repeatable, * allowed).")
 @click.option("--theme", "themes", multiple=True, metavar="THEME", help="Codebook theme to quote (repeatable).")
 @click.option("--codebook", metavar="FILE", help="Codebook YAML for --theme (default: the shipped one).")
-@click.option("--per-item", default=3, show_default=True, type=int, help="Quotes per word or theme.")
-@click.option("--min-words", default=8, show_default=True, type=int)
-@click.option("--max-words", default=60, show_default=True, type=int)
+@click.option("--per-item", default=3, show_default=True, type=click.IntRange(min=1), help="Quotes per word or theme.")
+@click.option("--min-words", default=8, show_default=True, type=click.IntRange(min=1), help="Shortest quote in words.")
+@click.option("--max-words", default=60, show_default=True, type=click.IntRange(min=1), help="Longest quote in words.")
 @click.option("--group-by", help="Metadata column named in the citation (e.g. gruppe).")
 @click.option("--out", callback=table_path, help="Write to FILE.csv/.xlsx.")
 @click.option("--text-out", metavar="FILE", help="Also write copy-ready «…» (informant, gruppe) lines to FILE.txt.")
@@ -493,6 +507,8 @@ def quotes(**params):
 
     keys = ("words", "themes", "codebook", "per_item", "min_words", "max_words", "group_by")
     options = {key: params.pop(key) for key in keys}
+    if options["max_words"] < options["min_words"]:
+        raise UserError(f"--max-words ({options['max_words']}) must be at least --min-words ({options['min_words']})")
     out, text_out = params.pop("out"), params.pop("text_out")
     inputs = build_inputs(params)
     with progress("Annoterer") as on_progress:

@@ -73,7 +73,7 @@ import pandas as pd
 from textanalyse import stats
 from textanalyse.corpus import distinct_codes
 from textanalyse.errors import UserError
-from textanalyse.messages import shown_values
+from textanalyse.messages import refuse_free_text_grouping, shown_values
 
 __all__ = ["KEYNESS_COLUMNS", "THEME_COLUMNS", "keyness", "theme_comparison"]
 
@@ -160,6 +160,7 @@ class _Groups:
             raise UserError(
                 f"{what}: group column '{group_column}' not found; use one of: {', '.join(map(str, candidates))}"
             )
+        refuse_free_text_grouping(documents, group_column, option=f"{what}: group column")
         doc_ids = documents["doc_id"].astype(str)
         if doc_ids.duplicated().any():
             raise UserError(f"{what}: documents has repeated doc_id values; each document must appear once")
@@ -314,6 +315,13 @@ def keyness(
     min_documents = _check_count(min_documents, "min_documents")
     groups = _Groups(documents, group_column, target, reference, what="keyness")
     n_groups = len(groups.values)
+    compared = [value for _, targets, references in groups.comparisons for value in (*targets, *references)]
+    single = sorted({value for value in compared if groups.documents_per_group[groups.values.index(value)] < 2})
+    if single:
+        from textanalyse.errors import warn
+
+        warn(f"keyness: {len(single)} of the compared groups of '{group_column}' hold a single document; the "
+             "document test (Fisher) and its p-values mean little then; compare groups with several documents each")
 
     # N: word tokens per group before filters
     is_word = tokens["is_word"].to_numpy(dtype=bool, na_value=False)

@@ -72,6 +72,9 @@ def load_config(path, *, overrides=()) -> dict:
         raise UserError(f"{path}: config file not found; check the path")
     if path.is_dir():
         raise UserError(f"{path}: is a folder; give the config file (e.g. analyse.toml)")
+    from textanalyse.io.tables import require_regular_file
+
+    require_regular_file(path)  # a pipe would block forever
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as error:
@@ -92,6 +95,8 @@ def _apply_override(raw: dict, override: str, path) -> None:
     if "=" not in override:
         raise UserError(f"--set '{override}' must look like section.key=value, e.g. filters.min_length=3")
     key, value = override.split("=", 1)
+    if "\n" in value or "\r" in value:
+        raise UserError(f"--set '{key.strip()}': the value has a line break; give it on one line")
     try:
         parsed = tomllib.loads(f"v = {value}")["v"]
     except tomllib.TOMLDecodeError:
@@ -235,6 +240,11 @@ def _validate_material(raw: dict, number: int, path) -> dict:
             parse_bins(spec, option=f"bins for '{column}'")
         except UserError as error:
             raise UserError(f"{path}: {where}: {error}") from None
+    questions = material["text_columns"] if material["survey"] else ["intervju"]
+    for question in material["question_labels"]:
+        if question not in questions:
+            raise UserError(f"{path}: {where}: question_labels names '{question}', which is not a question of this "
+                            f"material; use one of: {', '.join(questions) or '(none)'}")
     return material
 
 

@@ -14,3 +14,18 @@ class UserError(Exception):
         ...
         textanalyse.errors.UserError: svar.csv: column 'fritekst' not found; columns are: id, svar
     """
+
+
+class InputWarning(UserWarning):
+    """Something odd in the input that does not stop the analysis (a meta row for no transcript, …).
+
+    The CLI prints each as one line ``warning: …`` after a successful command; like errors,
+    warnings name files, columns and line numbers, never answer text.
+    """
+
+
+def warn(message: str) -> None:
+    """Report an :class:`InputWarning` (see :func:`warnings.warn`)."""
+    import warnings
+
+    warnings.warn(message, InputWarning, stacklevel=2)

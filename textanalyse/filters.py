@@ -175,6 +175,10 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
                         variants=variant_table)
 
 
+UPOS_TAGS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT",
+             "SCONJ", "SYM", "VERB", "X")
+
+
 def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
     """Only tokens of the given UPOS classes (all tokens when ``pos`` is empty).
 
@@ -187,7 +191,13 @@ def keep_word_classes(kept: pd.DataFrame, pos) -> pd.DataFrame:
     """
     if not pos:
         return kept
-    wanted = {tag.upper() for tag in pos}
+    wanted = {str(tag).strip().upper() for tag in pos}
+    unknown = sorted(wanted - set(UPOS_TAGS))
+    if unknown:
+        raise UserError(f"--pos '{unknown[0]}' is not a word class; use Universal Dependencies tags such as "
+                        "NOUN, VERB, ADJ, PROPN")
+    if kept is None:
+        return kept
     tags = kept["pos"].astype(str)
     if (tags == "").all():
         raise UserError("word classes (pos) need a pipeline that tags them; use --pipeline accurate "

@@ -51,6 +51,10 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     if group_by and group_by not in corpus.metadata_columns:
         raise UserError(f"--group-by column '{group_by}' not found; metadata columns are: "
                         + (", ".join(corpus.metadata_columns) or "(none)"))
+    if group_by:
+        from textanalyse.messages import refuse_free_text_grouping
+
+        refuse_free_text_grouping(corpus.documents, group_by, option="--group-by")
     if kept.empty:
         return pd.DataFrame(columns=keys + FREQUENCY_COLUMNS)
     # Work on integer codes: a million tokens are grouped by numpy, not by Python objects.

@@ -89,3 +89,27 @@ def shown_columns(columns) -> str:
         return (f"The first row does not look like column names (a number or a sentence where a name should be; "
                 f"{len(names)} columns); add a header row with column names")
     return f"Columns are: {', '.join(names)}"
+
+
+def refuse_free_text_grouping(documents, column: str, *, option: str) -> None:
+    """Grouping by a free-text column makes one group per answer (and prints answers as group names): refuse.
+
+    Example:
+        >>> import pandas as pd
+        >>> documents = pd.DataFrame({"respondent": [str(n) for n in range(30)],
+        ...                           "svar2": [f"svar nummer {n} om bolig" for n in range(30)]})
+        >>> refuse_free_text_grouping(documents, "svar2", option="--group-by")
+        Traceback (most recent call last):
+        ...
+        textanalyse.errors.UserError: --group-by 'svar2' looks like free text (30 different values); group by a background variable such as age group
+    """
+    from textanalyse.errors import UserError
+
+    if column not in getattr(documents, "columns", ()) or column == "question":
+        return
+    per_respondent = documents.drop_duplicates("respondent") if "respondent" in documents.columns else documents
+    values = per_respondent[column].astype(str).tolist()
+    if looks_like_free_text(values):
+        distinct = len({value for value in values if value.strip()})
+        raise UserError(f"{option} '{column}' looks like free text ({distinct} different values); "
+                        "group by a background variable such as age group")

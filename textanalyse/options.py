@@ -72,7 +72,9 @@ def read_variants(path) -> dict[str, str]:
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: variant file not found; check the path")
-    text = decode_bytes(path.read_bytes(), path, encoding=None)
+    from textanalyse.io.tables import read_file_bytes
+
+    text = decode_bytes(read_file_bytes(path), path, encoding=None)
     mapping = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()

@@ -109,7 +109,7 @@ def not_an_earlier_result(folder) -> str | None:
 
 
 def _resolved(path) -> Path:
-    return Path(os.path.abspath(path)).resolve()
+    return Path(os.path.realpath(path))  # never raises, also not for a link loop
 
 
 def input_inside(folder, inputs) -> str | None:
@@ -131,6 +131,12 @@ def input_inside(folder, inputs) -> str | None:
     return None
 
 
+def _resolved_parent(path) -> Path:
+    """``path`` with its folder resolved but the last part kept, so a link itself is seen as a link."""
+    absolute = Path(os.path.abspath(path))
+    return Path(os.path.realpath(absolute.parent)) / absolute.name
+
+
 def check_results_folder(path, *, overwrite: bool = False, inputs=(), offer_overwrite: bool = True) -> Path:
     """The resolved output folder, or one clear error if a run may not write (or replace) it.
 
@@ -138,7 +144,7 @@ def check_results_folder(path, *, overwrite: bool = False, inputs=(), offer_over
     with ``overwrite`` and only when it is empty or provably an earlier result. The advice
     names ``--overwrite`` only where it would work (``offer_overwrite``: the command has it).
     """
-    target = _resolved(path)
+    target = _resolved_parent(path)
     cwd = Path.cwd().resolve()
     if cwd == target or target in cwd.parents:
         raise UserError(f"{target}: is (or contains) the current folder; choose a new folder for --out")
@@ -147,7 +153,10 @@ def check_results_folder(path, *, overwrite: bool = False, inputs=(), offer_over
         raise UserError(f"{target}: holds the input {held}; the output folder must be a new folder "
                         "outside the data, choose another --out")
     if target.exists() or target.is_symlink():
-        if target.is_symlink() or not target.is_dir():
+        if target.is_symlink():
+            raise UserError(f"{target}: is a symbolic link; give the folder itself or a new folder for --out "
+                            "(links are never written through)")
+        if not target.is_dir():
             raise UserError(f"{target}: exists and is not a folder; choose another --out")
         if not offer_overwrite:
             raise UserError(f"{target}: output folder already exists; choose a new folder for --out")
@@ -181,7 +190,7 @@ def check_output_path(path, *, inputs=(), option: str = "--out", folder: bool = 
             continue
         if _resolved(given) == resolved:
             raise UserError(f"{path}: {option} must differ from the input; the input is never overwritten")
-        if path.is_file() and Path(given).is_file() and os.path.samefile(path, given):
+        if path.is_file() and Path(given).is_file() and _same_file(path, given):
             raise UserError(f"{path}: {option} is the same file as the input {given} (a hard link); "
                             "give a new file name, the input is never overwritten")
     if path.is_symlink():
@@ -196,6 +205,13 @@ def check_output_path(path, *, inputs=(), option: str = "--out", folder: bool = 
         raise UserError(f"{path}: cannot write here ({parent} is a file, not a folder); choose another {option}")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UserError(f"{path}: cannot write here (permission denied in {parent}); choose another {option}")
+
+
+def _same_file(first, second) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def check_distinct_outputs(outputs) -> None:

@@ -431,7 +431,11 @@ class Project:
         pos = tuple(settings["pos"] if pos is _UNSET else pos or ())
         min_words = settings["min_words"] if min_words is _UNSET else min_words
         validation.topic_k(k, what="--k")
-        validation.whole_number(seed, what="--seed", minimum=None)
+        validation.whole_number(seed, what="--seed", minimum=0)
+        if pos:
+            from textanalyse.filters import keep_word_classes
+
+            keep_word_classes(None, pos)  # an unknown word class fails before annotating
         if pos and not self.tags_word_classes:
             raise validation.no_word_classes(self.inputs.pipeline, words=self.word_estimate)
 

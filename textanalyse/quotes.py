@@ -95,11 +95,18 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
         >>> quotes.loc[0, ["theme_or_word", "citation"]].tolist()
         ['oppfølging', '«Jeg fikk god oppfølging av kontakten min.» (respondent)']
     """
-    if per_item < 1 or min_words < 1 or max_words < min_words:
-        raise UserError("quotes: per_item and min_words must be at least 1, and max_words at least min_words")
+    for option, value, least in (("--per-item", per_item, 1), ("--min-words", min_words, 1),
+                                 ("--max-words", max_words, min_words)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise UserError(f"quotes: {option} (quotes.{option[2:].replace('-', '_')} in a config) must be a whole "
+                            f"number of at least {least}, got {value!r}")
     if group_column and group_column not in corpus.metadata_columns:
-        raise UserError(f"quotes: group column '{group_column}' not found; metadata columns are: "
-                        + ", ".join(corpus.metadata_columns))
+        raise UserError(f"quotes: --group-by column '{group_column}' not found; metadata columns are: "
+                        + (", ".join(corpus.metadata_columns) or "(none)"))
+    if group_column:
+        from textanalyse.messages import refuse_free_text_grouping
+
+        refuse_free_text_grouping(corpus.documents, group_column, option="--group-by")
     hits = []
     if words:
         from textanalyse.kwic import matching_tokens

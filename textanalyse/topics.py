@@ -134,6 +134,9 @@ def _normalise_text(text: str) -> str:
     return _SPACES.sub(" ", str(text).lower()).strip(" .,!?;:-–—\"'«»()")
 
 
+MAX_SEED = 2**31 - 1  # the random generators take seeds below 2**32; reruns add their number
+
+
 def _check_options(k, min_words, k_range, n_reruns, n_top_words, max_features, seed):
     if not (k == "auto" or (isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 2)):
         raise UserError(f"topics: k must be 'auto' or a whole number of at least 2, not {k!r}")
@@ -146,8 +149,8 @@ def _check_options(k, min_words, k_range, n_reruns, n_top_words, max_features, s
         raise UserError(f"topics: n_reruns must be at least 1, not {n_reruns!r}")
     if n_top_words < 1 or max_features < 1:
         raise UserError("topics: n_top_words and max_features must be at least 1")
-    if not isinstance(seed, (int, np.integer)):
-        raise UserError(f"topics: seed must be a whole number, not {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+        raise UserError(f"topics: --seed (topics.seed) must be a whole number from 0 to {MAX_SEED}, not {seed!r}")
 
 
 # --------------------------------------------------------------------------- main
@@ -292,7 +295,8 @@ def find_topics(
     if n_units < 6 or len(vocab) < 2:
         raise UserError(
             f"topics: only {n_units} segments with at least {min_words} words and {len(vocab)} shared words "
-            "remain; topics need more material (or lower min_words)"
+            "remain; topics need more material (more answers or questions, or a lower --min-words / "
+            "topics.min_words)"
         )
     from sklearn.feature_extraction.text import TfidfTransformer
 

@@ -39,6 +39,9 @@ def require_metadata_column(corpus, column: str, *, what: str) -> None:
     """
     if column not in corpus.metadata_columns:
         raise UserError(f"{what} '{column}' not found; metadata columns are: {_listing(corpus.metadata_columns)}")
+    from textanalyse.messages import refuse_free_text_grouping
+
+    refuse_free_text_grouping(corpus.documents, column, option=what)
 
 
 def require_group_column(corpus, column: str, *, what: str) -> None:
@@ -53,6 +56,9 @@ def require_group_column(corpus, column: str, *, what: str) -> None:
     """
     if column != "question" and column not in corpus.metadata_columns:
         raise UserError(f"{what} '{column}' not found; use question or one of: {_listing(corpus.metadata_columns)}")
+    from textanalyse.messages import refuse_free_text_grouping
+
+    refuse_free_text_grouping(corpus.documents, column, option=what)
 
 
 def require_group_values(corpus, column: str, *, target=None, reference=None, what: str = "compare") -> None:

@@ -18,6 +18,10 @@ def read_word_list(path) -> list[str]:
         >>> read_word_list(path)
         ['sette', 'tatt']
     """
+    from textanalyse.io.tables import require_regular_file
+
+    if Path(path).exists() or Path(path).is_symlink():
+        require_regular_file(path)  # a pipe would block forever
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:

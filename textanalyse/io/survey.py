@@ -50,6 +50,7 @@ def read_survey(
         raise UserError(f"{path}: no text column given; name the free-text columns with --text-col")
     table = read_table(path, encoding=encoding, sep=sep, sheet=sheet)
     require_columns(table, text_columns, path, option="--text-col")
+    _check_text_columns(table, text_columns, id_column, path)
     if id_column:
         require_columns(table, [id_column], path, option="--id-col")
         ids = table[id_column].astype(str).str.strip()
@@ -103,3 +104,24 @@ def read_survey(
     corpus = Corpus.from_documents(documents, metadata_columns=metadata_columns, kind="survey",
                                  sources=(str(path),))
     return replace(corpus, nonanswers=pd.concat(skipped, ignore_index=True)[list(NONANSWER_COLUMNS)])
+
+
+def _check_text_columns(table: pd.DataFrame, text_columns, id_column, path) -> None:
+    """A text column that is the id column is refused; one that holds only numbers is worth a warning."""
+    import re
+
+    from textanalyse.errors import warn
+
+    if len(set(text_columns)) != len(text_columns):
+        repeated = next(column for column in text_columns if text_columns.count(column) > 1)
+        raise UserError(f"{path}: --text-col '{repeated}' is given twice; name each question once")
+    if id_column and id_column in text_columns:
+        raise UserError(f"{path}: '{id_column}' is given both as --text-col and as --id-col; the id column "
+                        "holds no answers, name the free-text columns with --text-col")
+    number = re.compile(r"^[\s\d.,:/%+-]*$")
+    for column in text_columns:
+        values = table[column].astype(str).str.strip()
+        values = values[values != ""]
+        if len(values) and values.map(lambda value: bool(number.match(value))).all():
+            warn(f"{path}: --text-col '{column}' holds only numbers and dates, no words to count; "
+                 "is it the right column?")

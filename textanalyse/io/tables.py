@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -40,8 +41,7 @@ def read_table(path, *, encoding: str | None = None, sep: str | None = None, she
         [['R1', 'Kvinne', 'Møtte forståelse']]
     """
     path = Path(path)
-    if not path.exists():
-        raise UserError(f"{path}: file not found; check the path")
+    require_regular_file(path)
     if path.is_dir():
         raise UserError(f"{path}: is a folder; give a survey file (.csv, .xlsx, .sav)")
     suffix = path.suffix.lower()
@@ -85,37 +85,103 @@ def clean_text(text: str) -> str:
 
 
 def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
-    """Decode file bytes: a BOM wins, then ``encoding``, then UTF-8, then cp1252."""
+    """Decode file bytes: a BOM wins, then ``encoding``, then UTF-8, then cp1252 line by line.
+
+    A file that is UTF-8 except for some lines (two exports pasted together) is decoded line
+    by line, each line in the encoding it is in, so no line becomes mojibake.
+
+    Example:
+        >>> decode_bytes("Grünerløkka\n".encode() + "Grünerløkka\n".encode("cp1252"), "svar.csv", encoding=None)
+        'Grünerløkka\nGrünerløkka\n'
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    candidates = (encoding,) if encoding else AUTO_ENCODINGS
-    for candidate in candidates:
+        data, encoding = data[3:], encoding or "utf-8"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _without_nul(data.decode("utf-16"), path)
+    if encoding:
         try:
-            text = data.decode(candidate)
+            return _without_nul(data.decode(encoding), path)
         except LookupError:
-            raise UserError(f"{path}: unknown encoding '{candidate}'; try --encoding utf-8 or --encoding cp1252") from None
+            raise UserError(f"{path}: unknown encoding '{encoding}'; try --encoding utf-8 or --encoding cp1252") from None
         except UnicodeDecodeError as error:
-            if encoding:
-                alternative = "cp1252" if candidate.lower().replace("-", "") in ("utf8",) else "utf-8"
-                raise UserError(
-                    f"{path}: cannot be read as {candidate} (byte {error.start}); try --encoding {alternative}"
-                ) from None
-            continue
-        nul = text.count("\x00")
-        if nul:
-            # A stray NUL in a big export is damage in one cell; many mean UTF-16 or a binary file.
-            if nul > len(text) // 10_000:
-                raise UserError(f"{path}: contains NUL bytes; it may be UTF-16 or not a text file; save it as UTF-8 CSV")
-            text = text.replace("\x00", " ")
-        return text
-    raise UserError(f"{path}: cannot be decoded as UTF-8 or cp1252; give the right --encoding (e.g. --encoding latin-1)")
+            alternative = "cp1252" if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig") else "utf-8"
+            line = data.count(b"\n", 0, error.start) + 1
+            raise UserError(f"{path}: cannot be read as {encoding} (line {line}); try --encoding {alternative}, "
+                            "or leave --encoding out to read each line in the encoding it is in") from None
+    try:
+        return _without_nul(data.decode("utf-8"), path)
+    except UnicodeDecodeError:
+        pass
+    lines = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                raise UserError(f"{path}: cannot be decoded: line {number} is neither UTF-8 nor cp1252; give the right --encoding "
+                                "(e.g. --encoding latin-1) or save the file as UTF-8") from None
+    return _without_nul("\n".join(lines), path)
+
+
+def _without_nul(text: str, path) -> str:
+    nul = text.count("\x00")
+    if nul:
+        # A stray NUL in a big export is damage in one cell; many mean UTF-16 or a binary file.
+        if nul > len(text) // 10_000:
+            raise UserError(f"{path}: contains NUL bytes; it may be UTF-16 or not a text file; save it as UTF-8 CSV")
+        text = text.replace("\x00", " ")
+    return text
+
+
+# The first bytes of files that are not text, with what to tell the user.
+_NOT_TEXT = (
+    (b"PK\x03\x04", "is a zip package (an Excel .xlsx or Word .docx file?), not text; give it its real ending"),
+    (b"\xd0\xcf\x11\xe0", "is an old Office file (.xls/.doc) or a password-protected one, not text; "
+                         "save it again in Excel or Word as .xlsx/.docx without a password"),
+    (b"$FL2", "is an SPSS file, not text; rename it to .sav"),
+    (b"$FL3", "is an SPSS file, not text; rename it to .sav"),
+    (b"%PDF", "is a PDF file, not text; export the text or table from the program that made it"),
+)
+
+
+def refuse_binary(data: bytes, path) -> None:
+    """One clear line for a workbook, SPSS file or PDF given under a text ending.
+
+    Example:
+        >>> refuse_binary(b"PK\x03\x04 ...", "svar.csv")
+        Traceback (most recent call last):
+        ...
+        textanalyse.errors.UserError: svar.csv: is a zip package (an Excel .xlsx or Word .docx file?), not text; give it its real ending
+    """
+    for magic, advice in _NOT_TEXT:
+        if data.startswith(magic):
+            raise UserError(f"{path}: {advice}")
+
+
+def require_regular_file(path) -> None:
+    """Refuse a link loop, a pipe, a device or a socket with one line (reading a pipe would wait forever)."""
+    import stat
+
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        if path.is_symlink():
+            raise UserError(f"{path}: is a broken link or a link loop; give the file itself") from None
+        if isinstance(error, FileNotFoundError):
+            raise UserError(f"{path}: file not found; check the path") from None
+        raise UserError(f"{path}: cannot be read ({error.strerror or type(error).__name__}); check the file") from None
+    if stat.S_ISDIR(mode):
+        return
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{path}: is not an ordinary file (a pipe, device or socket); save the data to a file first")
 
 
 def sniff_separator(text: str) -> str:
     """The delimiter used in the header line: the candidate occurring most often outside quotes."""
-    header = text.split("\n", 1)[0]
+    header = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]  # old Mac exports end lines with CR only
     counts = {}
     for candidate in CANDIDATE_SEPARATORS:
         try:
@@ -129,6 +195,7 @@ def sniff_separator(text: str) -> str:
 
 def read_file_bytes(path: Path) -> bytes:
     """The bytes of an input file, or one clear line when it cannot be read."""
+    require_regular_file(path)
     try:
         return path.read_bytes()
     except PermissionError:
@@ -143,8 +210,10 @@ def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFr
     data = read_file_bytes(path)
     if not data.strip():
         raise UserError(f"{path}: the file is empty; export the survey again")
+    refuse_binary(data, path)
     text = decode_bytes(data, path, encoding=encoding)
     separator = sep or sniff_separator(text)
+    _refuse_duplicate_header(text, separator, path)
     try:
         with warnings.catch_warnings():
             # index_col=False: a first row longer than the header must not silently become an index
@@ -170,7 +239,28 @@ def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFr
     return table
 
 
+def _refuse_duplicate_header(text: str, separator: str, path) -> None:
+    """pandas renames a repeated column to ``svar.1`` silently; the user must choose."""
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=separator)) if len(separator) == 1 else []
+    except (csv.Error, StopIteration):
+        return
+    names = [name.strip() for name in header]
+    for position, name in enumerate(names):
+        if name and names.index(name) != position:
+            raise UserError(f"{path}: column '{name}' appears twice in the header (columns {names.index(name) + 1} "
+                            f"and {position + 1}); rename one of them")
+
+
 def _read_excel(path: Path, *, sheet) -> pd.DataFrame:
+    with open(path, "rb") as handle:
+        start = handle.read(8)
+    if start.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: an encrypted workbook, or an old .xls renamed
+        data = read_file_bytes(path)
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise UserError(f"{path}: the workbook is password-protected; remove the password in Excel "
+                            "(File > Info > Protect Workbook) and save it again")
+        raise UserError(f"{path}: is an old Excel .xls file; open it in Excel and save it as .xlsx")
     try:
         workbook = pd.ExcelFile(path, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -192,6 +282,12 @@ def _read_excel(path: Path, *, sheet) -> pd.DataFrame:
             table = pd.read_excel(workbook, sheet_name=chosen, dtype=object)
         except Exception as error:  # openpyxl raises many types for damaged parts
             raise UserError(f"{path}: sheet '{chosen}' cannot be read ({type(error).__name__}); save it again in Excel") from None
+    names = [str(column) for column in table.columns]
+    for position, name in enumerate(names):  # pandas renamed a repeated header to 'svar.1'
+        base, dot, number = name.rpartition(".")
+        if dot and number.isdigit() and base in names[:position]:
+            raise UserError(f"{path}: column '{base}' appears twice in the header (columns {names.index(base) + 1} "
+                            f"and {position + 1}); rename one of them")
     return table.map(_cell_to_string) if len(table) else table.astype(str)
 
 

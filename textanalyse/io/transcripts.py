@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from textanalyse.corpus import SEGMENT_COLUMNS, Corpus, empty_nonanswers
-from textanalyse.errors import UserError
-from textanalyse.io.tables import clean_text, decode_bytes, read_file_bytes, read_table, require_columns
+from textanalyse.errors import UserError, warn
+from textanalyse.io.tables import (clean_text, decode_bytes, read_file_bytes, read_table, refuse_binary,
+                                   require_columns)
 from textanalyse.wordlists import read_word_list
 
 TRANSCRIPT_SUFFIXES = (".txt", ".docx")
@@ -96,20 +97,47 @@ def split_turns(text: str, *, labels=DEFAULT_SPEAKER_LABELS) -> list[Turn]:
 
 
 def read_transcript_text(path: Path, *, encoding: str | None = None) -> str:
-    """The plain text of a ``.txt`` or ``.docx`` transcript (one line per Word paragraph)."""
+    """The plain text of a ``.txt`` or ``.docx`` transcript (one line per Word paragraph or table row)."""
     if not path.exists():
-        raise UserError(f"{path}: not found (a broken link?); check the path")
+        raise UserError(f"{path}: not found (a broken link or a link loop?); check the path")
+    data = read_file_bytes(path)  # a clear line for links, pipes and unreadable files first
     if path.suffix.lower() == ".docx":
         import docx
 
-        data = read_file_bytes(path)  # a clear line for unreadable files before python-docx guesses
         try:
             document = docx.Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several types for damaged packages
+            if data.startswith(b"\xd0\xcf\x11\xe0"):
+                raise UserError(f"{path}: is an old Word .doc file or password-protected; save it in Word as .docx "
+                                "without a password") from None
             raise UserError(f"{path}: not a valid .docx file ({type(error).__name__}); open and save it again in Word") from None
-        return clean_text("\n".join(paragraph.text for paragraph in document.paragraphs))
-    data = read_file_bytes(path)
+        return clean_text("\n".join(_docx_lines(document)))
+    refuse_binary(data, path)
     return clean_text(decode_bytes(data, path, encoding=encoding).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _docx_lines(document) -> list[str]:
+    """Paragraphs and table rows in document order; a row ``I | Hvordan går det?`` becomes ``I: Hvordan går det?``."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = []
+                for cell in row.cells:
+                    text = cell.text.strip()
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                        cells.append(text)
+                if len(cells) >= 2 and len(cells[-2]) <= 30 and not cells[-2].endswith(":"):
+                    lines.append(" ".join(cells[:-1]) + ": " + cells[-1])
+                else:
+                    lines.append(" ".join(cells))
+    return lines
 
 
 def transcript_files(paths) -> list[Path]:
@@ -181,12 +209,23 @@ def read_transcripts(
         interviewers = {label.lower() for label in interviewer_labels}
         if row is not None and interviewer_column and row.get(interviewer_column, ""):
             interviewers = {label.strip().lower() for label in row[interviewer_column].split(",")}
-        turns = split_turns(read_transcript_text(path, encoding=encoding), labels=labels)
+        text = read_transcript_text(path, encoding=encoding)
+        turns = split_turns(text, labels=labels)
         if not turns:
+            lines = sum(1 for line in text.splitlines() if line.strip())
+            if not lines:
+                raise UserError(f"{path}: the transcript is empty (no text found, also not in tables); "
+                                "check that it is the right file")
             raise UserError(
                 f"{path}: no speaker turns recognised; tried labels {', '.join(labels)} at line start "
-                "followed by ':'; add yours with --speaker LABEL"
+                f"followed by ':' in {lines} lines of text; add yours with --speaker LABEL"
             )
+        coded = row is not None and interviewer_column and row.get(interviewer_column, "")
+        if not coded:
+            interviewers |= declared_interviewers(text)
+            if not keep_interviewer:
+                _check_speakers(path, turns, interviewers)
+        _warn_unknown_labels(path, text, labels)
         doc_id = (row.get(id_column) if row is not None and id_column and row.get(id_column) else path.stem)
         kept = [t for t in turns if keep_interviewer or t.speaker.lower() not in interviewers]
         if not kept:
@@ -203,11 +242,65 @@ def read_transcripts(
         for column in metadata_columns:
             record[column] = "" if row is None else row.get(column, "")
         documents.append(record)
+    if meta_table is not None and all(Path(given).is_dir() for given in paths):
+        read = {path.name for path in files} | {path.stem for path in files}
+        unmatched = [name for name in meta_table[file_column] if name not in read]
+        if unmatched:
+            warn(f"{meta}: {len(unmatched)} row(s) name no transcript in the folder (first: '{unmatched[0]}'); "
+                 "check the file names in column " + repr(file_column))
     corpus = Corpus.from_documents(documents, metadata_columns=metadata_columns, kind="transcripts",
                                    sources=tuple(str(path) for path in files))
     segment_table = pd.DataFrame(segments, columns=list(SEGMENT_COLUMNS))
     return Corpus(documents=corpus.documents, segments=segment_table, nonanswers=empty_nonanswers(),
                   metadata_columns=corpus.metadata_columns, kind="transcripts", sources=corpus.sources)
+
+
+_DECLARATION = re.compile(r"(?<![\w])([^\W\d_]{1,20})\s*=\s*intervjuer(?![\w])", re.IGNORECASE)
+_LABEL_LIKE = re.compile(rf"^\s*(?:[\[(]?\s*{TIMESTAMP}\s*[\])]?)?\s*([^\W\d_][\w.-]{{0,19}}(?: [^\W\d_][\w.-]{{0,19}})?)\s*:\s+\S")
+
+
+def declared_interviewers(text: str) -> set[str]:
+    """Interviewer labels declared above the first turn, as in ``K = intervjuer, M = informant``.
+
+    Example:
+        >>> sorted(declared_interviewers("Intervju 3. K = intervjuer, M = informant.\\nK: Hei\\nM: Hei"))
+        ['k']
+    """
+    found = set()
+    for line in text.splitlines()[:20]:
+        found |= {label.lower() for label in _DECLARATION.findall(line)}
+    return found
+
+
+def _check_speakers(path: Path, turns, interviewers) -> None:
+    """Without a metadata code: refuse when no interviewer is known, warn when several speakers count."""
+    speakers = list(dict.fromkeys(turn.speaker for turn in turns))
+    informants = [speaker for speaker in speakers if speaker.lower() not in interviewers]
+    if len(informants) == len(speakers) and len(speakers) >= 2:
+        raise UserError(f"{path}: speakers {', '.join(speakers)} and none is a known interviewer label; name the "
+                        "interviewer in the metadata column 'intervjuer_kode' (--meta), write e.g. "
+                        f"'{speakers[0]} = intervjuer' above the first turn, or use --keep-interviewer to analyse all")
+    if len(informants) >= 2:
+        warn(f"{path}: {len(informants)} speakers counted as informant ({', '.join(informants)}); if one of them "
+             "is an interviewer, name it in the metadata column 'intervjuer_kode'")
+
+
+def _warn_unknown_labels(path: Path, text: str, labels) -> None:
+    """Lines after the first turn that start like a turn of an unknown speaker (``Ola: …``)."""
+    known = {label.lower() for label in labels}
+    pattern = speaker_pattern(labels)
+    started, unknown = False, []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            started = True
+            continue
+        match = _LABEL_LIKE.match(line) if started else None
+        if match and match.group(1).lower() not in known and match.group(1)[0].isupper():
+            unknown.append((number, match.group(1)))
+    if unknown:
+        number, label = unknown[0]
+        warn(f"{path}: {len(unknown)} line(s) start with a label that is not a speaker label (first: '{label}:' on "
+             f"line {number}); they were read as part of the previous turn; if it is a speaker, add --speaker {label}")
 
 
 def _read_meta(meta, file_column, id_column, interviewer_column):
