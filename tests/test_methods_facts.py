@@ -6,7 +6,7 @@ import pandas as pd
 
 from textanalyse.analysis import RunResult
 from textanalyse.corpus import Corpus
-from textanalyse.report.html import _overview_section
+from textanalyse.report.sections import _overview_section
 from textanalyse.report.methods import methods_paragraph
 from textanalyse.topics import TopicResult
 from tests.test_methods import build_material

@@ -85,7 +85,7 @@ def clean_text(text: str) -> str:
 
 
 def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
-    """Decode file bytes: a BOM wins, then ``encoding``, then UTF-8, then cp1252 line by line.
+    r"""Decode file bytes: a BOM wins, then ``encoding``, then UTF-8, then cp1252 line by line.
 
     A file that is UTF-8 except for some lines (two exports pasted together) is decoded line
     by line, each line in the encoding it is in, so no line becomes mojibake.
