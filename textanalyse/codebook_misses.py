@@ -61,7 +61,9 @@ def codebook_misses(corpus: Corpus, kept: pd.DataFrame, themes: pd.DataFrame, *,
         >>> corpus = Corpus.from_documents([{"doc_id": str(i), "respondent": str(i), "question": "bra",
         ...     "source": "-", "text": t} for i, t in enumerate(texts)])
         >>> tokens = annotate(corpus, pipeline="fast")
-        >>> misses = codebook_misses(corpus, apply_filters(tokens).kept, code_segments(corpus, tokens).coded, k=2)
+        >>> coded = code_segments(corpus, tokens).coded
+        >>> coded = coded[coded["theme"] == "Bolig"]   # a codebook that knows only Bolig
+        >>> misses = codebook_misses(corpus, apply_filters(tokens).kept, coded, k=2)
         >>> [misses.summary[key] for key in ("coded", "uncoded", "clustered", "unassignable")]
         [1, 11, 8, 3]
         >>> misses.candidates["label"].tolist()
