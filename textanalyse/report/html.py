@@ -127,26 +127,9 @@ def write_html(result, path, *, figures: dict | None = None, plan: list[FigureSp
 # Shared with the Word report, the unit reports and the closed/wave sections.
 from textanalyse.report.plan import _group_values, _question_text, _questions, _rows_for  # noqa: E402
 from textanalyse.report.sections import (COMPARE_THEME_ORDER, GROUP_TOP_WORDS, KEYNESS_ORDER, _image,  # noqa: E402
-                                         _pipelines, _side_by_side, _side_labels, _version, _with_significance)
+                                         _pipelines, _side_by_side, _side_by_side_frame, _side_labels, _version, _with_significance)
 
 CSS = _asset("report.css")
-
-
-def _side_by_side_frame(rows, column: str):
-    """The rank × group frame of the side-by-side top words and its headings (for the Word report)."""
-    import pandas as pd
-
-    values = sorted(dict.fromkeys(rows[column].astype(str)))
-    lists = {}
-    for value in values:
-        block = rows[rows[column].astype(str) == value].sort_values(["count", "word"], ascending=[False, True],
-                                                                   kind="mergesort")
-        lists[value] = [f"{word} ({int(count)})" for word, count in zip(block["word"], block["count"])][:GROUP_TOP_WORDS]
-    depth = max((len(items) for items in lists.values()), default=0)
-    data = {"rank": list(range(1, depth + 1))}
-    for value in values:
-        data[value] = lists[value] + [""] * (depth - len(lists[value]))
-    return pd.DataFrame(data), {"rank": "Nr.", **{value: value or "(uten verdi)" for value in values}}
 
 
 def overview_sentences(material) -> list[str]:

@@ -168,8 +168,8 @@ def _frequency_section(material, index, plan, figures, ids) -> str:
     return "".join(parts)
 
 
-def _side_by_side(rows: pd.DataFrame, column: str, *, caption: str) -> str:
-    """Top words of each group next to each other: rank × group, cells ``ord (antall)``."""
+def _side_by_side_frame(rows: pd.DataFrame, column: str):
+    """The rank × group frame of the side-by-side top words (cells ``ord (antall)``) and its headings."""
     values = sorted(dict.fromkeys(rows[column].astype(str)))
     lists = {}
     for value in values:
@@ -179,11 +179,14 @@ def _side_by_side(rows: pd.DataFrame, column: str, *, caption: str) -> str:
     depth = max((len(items) for items in lists.values()), default=0)
     data = {"rank": list(range(1, depth + 1))}
     for value in values:
-        items = lists[value]
-        data[value] = items + [""] * (depth - len(items))
-    frame = pd.DataFrame(data)
-    labels = {value: value or "(uten verdi)" for value in values}
-    return table_html(frame, header_labels={"rank": "Nr.", **labels}, caption=caption)
+        data[value] = lists[value] + [""] * (depth - len(lists[value]))
+    return pd.DataFrame(data), {"rank": "Nr.", **{value: value or "(uten verdi)" for value in values}}
+
+
+def _side_by_side(rows: pd.DataFrame, column: str, *, caption: str) -> str:
+    """Top words of each group next to each other: rank × group, the HTML table of :func:`_side_by_side_frame`."""
+    frame, labels = _side_by_side_frame(rows, column)
+    return table_html(frame, header_labels=labels, caption=caption)
 
 
 def _theme_section(material, index, plan, figures, ids, codebook_name) -> str:
