@@ -194,37 +194,83 @@ def check_outputs(params: dict) -> None:
                                 "as a transcript, write it elsewhere")
 
 
+@contextlib.contextmanager
+def _noting_interrupts():
+    """Note every Ctrl-C (SIGINT) while a command runs, then raise KeyboardInterrupt as usual.
+
+    A Ctrl-C that lands inside a library's import can come out as another error (an ImportError
+    from a half-imported module); the note lets the wrapper still report it as an interrupt.
+    Yields a list that holds one entry per signal received.
+    """
+    import signal
+    import threading
+
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def on_interrupt(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _exit_interrupted():
+    """One line and exit code 130, and not death by SIGINT.
+
+    CPython remembers a KeyboardInterrupt that ended code run from a string (``exec("...")``,
+    which some libraries do while importing) and, under ``python -m``, then ends the process
+    with SIGINT itself instead of our exit code. Running a string that succeeds clears that
+    memory (``run_eval_code_obj`` resets it first), so the exit code stays 130.
+    """
+    exec("None")  # noqa: S102 - a constant string; see the docstring
+    click.echo("interrupted: nothing was written; earlier results are unchanged", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
 def handle_errors(function):
     """Turn every failure into one line on stderr and a non-zero exit code."""
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         debug = os.environ.get("TEXTANALYSE_DEBUG") == "1"
-        try:
-            check_outputs(kwargs)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", InputWarning)
-                value = function(*args, **kwargs)
-            for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, InputWarning)):
-                click.echo(f"warning: {message}", err=True)
-            return value
-        except UserError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(EXIT_USER_ERROR)
-        except KeyboardInterrupt:
-            click.echo("interrupted: nothing was written; earlier results are unchanged", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-        except MemoryError:
-            click.echo("error: out of memory; split the material into smaller files", err=True)
-            sys.exit(EXIT_INTERNAL_ERROR)
-        except Exception as error:  # the last guard: never show a traceback (or answer text) to users
-            if debug:
-                raise
-            click.echo(f"internal error ({type(error).__name__}); please report it. "
-                       "Set TEXTANALYSE_DEBUG=1 to see details.", err=True)
-            sys.exit(EXIT_INTERNAL_ERROR)
+        with _noting_interrupts() as interrupts:
+            return _run_reporting_errors(function, args, kwargs, debug=debug, interrupts=interrupts)
 
     return wrapper
+
+
+def _run_reporting_errors(function, args, kwargs, *, debug: bool, interrupts: list[int]):
+    try:
+        check_outputs(kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputWarning)
+            value = function(*args, **kwargs)
+        for message in dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, InputWarning)):
+            click.echo(f"warning: {message}", err=True)
+        return value
+    except UserError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except KeyboardInterrupt:
+        _exit_interrupted()
+    except MemoryError:
+        click.echo("error: out of memory; split the material into smaller files", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
+    except Exception as error:  # the last guard: never show a traceback (or answer text) to users
+        if interrupts:  # a Ctrl-C that surfaced as another error (e.g. inside an import)
+            _exit_interrupted()
+        if debug:
+            raise
+        click.echo(f"internal error ({type(error).__name__}); please report it. "
+                   "Set TEXTANALYSE_DEBUG=1 to see details.", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
 
 
 # ---------------------------------------------------------------- commands
