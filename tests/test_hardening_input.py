@@ -45,6 +45,15 @@ def test_utf8_file_with_one_cp1252_line_is_decoded_line_by_line(work):
     found = counts(freq_table(work / "ord.csv"))
     assert found["grünerløkka"] == 3 and found["oppfølging"] == 3
     assert not [word for word in found if "ã" in word or "Ã" in word]
+    assert_one_warning(result, "svar.csv", "mixed encodings: 1 line(s) are cp1252 (line 3)", "save the file as UTF-8")
+
+
+def test_plain_cp1252_export_needs_no_warning(work):
+    (work / "svar.csv").write_bytes("id;svar\n1;Grünerløkka har god oppfølging\n".encode("cp1252"))
+    result = guarded(work, "freq", "svar.csv", "--text-col", "svar", "--unit", "exact", *FAST, "--out", "ord.csv",
+                     outputs=["ord.csv"])
+    assert result.exit_code == 0 and warnings_of(result) == [], result.output
+    assert counts(freq_table(work / "ord.csv"))["grünerløkka"] == 1
 
 
 def test_explicit_encoding_that_fails_names_the_line(work):
@@ -151,10 +160,25 @@ def test_declared_interviewer_above_the_first_turn_is_used(work):
 
 
 def test_unknown_label_is_reported(transcripts, work):
+    (transcripts / "ung_01.txt").write_text("I: Hvem hjelper deg?\nIP: Det er naboen.\nOla: Jeg er broren hans.\n",
+                                            encoding="utf-8")
+    result = guarded(work, "freq", "intervjuer", "--unit", "exact", "--min-length", "1", *FAST, "--out", "ord.csv",
+                     outputs=["ord.csv"])
+    assert_one_warning(result, "ung_01.txt", "'Ola:' on line 3", "left out of the analysis", "--speaker Ola")
+    words = counts(freq_table(work / "ord.csv"))
+    assert words["naboen"] == 1  # the informant's turn is counted
+    assert "ola" not in words and "broren" not in words  # neither the label nor the unknown speaker's words
+
+
+def test_unknown_label_becomes_a_turn_when_named_with_speaker(transcripts, work):
     (transcripts / "ung_01.txt").write_text("I: Hvem hjelper deg?\nIP: Det er mange.\nOla: Jeg er broren hans.\n",
                                             encoding="utf-8")
-    result = guarded(work, "freq", "intervjuer", *FAST, "--out", "ord.csv", outputs=["ord.csv"])
-    assert_one_warning(result, "ung_01.txt", "'Ola:' on line 3", "--speaker Ola")
+    result = guarded(work, "freq", "intervjuer", "--unit", "exact", "--min-length", "1", *FAST, "--speaker", "Ola",
+                     "--speaker", "I", "--speaker", "IP", "--out", "ord.csv", outputs=["ord.csv"])
+    assert result.exit_code == 0 and "not a speaker label" not in result.output, result.output
+    assert "2 speakers counted as informant (IP, Ola)" in result.output  # it says whom it counted
+    words = counts(freq_table(work / "ord.csv"))
+    assert words["broren"] == 1 and "ola" not in words
 
 
 def test_docx_with_turns_in_a_table_is_read(work):
@@ -206,6 +230,17 @@ def test_topics_error_names_the_file_and_an_option_it_has(work):
     result = guarded(work, "topics", "lite.csv", "--text-col", "svar", *FAST)
     assert_clean_error(result, "lite.csv: topics:", "--min-words")
     assert "(or lower min_words)" not in result.stderr
+
+
+def test_run_error_inside_an_analysis_names_the_material(project, work):
+    """A comparison error speaks of columns only; run puts the material and its file in front."""
+    config = project / "analyse.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'group_by = ["gruppe"]', 'group_by = ["gruppe"]\nname = "Brukerundersøkelse"\n'
+        'compare = [{column = "gruppe", target = "finnes_ikke"}]'), encoding="utf-8")
+    result = guarded(work, "run", config, "--out", "ut")
+    assert_clean_error(result, "material 'Brukerundersøkelse' (", "svar.csv): ", "'finnes_ikke'")
+    assert not (work / "ut").exists()
 
 
 def test_topics_unknown_word_class(survey, work):

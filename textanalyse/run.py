@@ -107,8 +107,20 @@ def material_filters(config: dict) -> FilterOptions:
 
 
 def analyse_material(project: Project, *, on_progress=None) -> MaterialAnalysis:
-    """Every analysis the config asks of one material (see :meth:`Project.analysis`)."""
-    return project.analysis(on_progress=on_progress)
+    """Every analysis the config asks of one material (see :meth:`Project.analysis`).
+
+    An error that names none of the material's files (keyness, quotes and themes speak of
+    columns and options) gets the material's name and files in front, so a config with
+    several materials says which one failed.
+    """
+    try:
+        return project.analysis(on_progress=on_progress)
+    except UserError as error:
+        message = str(error)
+        sources = [str(path) for path in project.inputs.paths]
+        if any(source in message or Path(source).name in message for source in sources):
+            raise
+        raise UserError(f"material '{project.name}' ({', '.join(sources)}): {message}") from None
 
 
 def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:

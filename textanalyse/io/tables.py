@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from textanalyse.errors import UserError
+from textanalyse.errors import UserError, warn
 from textanalyse.messages import header_looks_like_data, shown_columns
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".sav")
@@ -90,9 +90,16 @@ def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
     A file that is UTF-8 except for some lines (two exports pasted together) is decoded line
     by line, each line in the encoding it is in, so no line becomes mojibake.
 
+    Such a file gets a warning naming the cp1252 lines.
+
     Example:
-        >>> decode_bytes("Grünerløkka\n".encode() + "Grünerløkka\n".encode("cp1252"), "svar.csv", encoding=None)
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     decode_bytes("Grünerløkka\n".encode() + "Grünerløkka\n".encode("cp1252"), "svar.csv", encoding=None)
         'Grünerløkka\nGrünerløkka\n'
+        >>> str(caught[0].message)[:57]
+        'svar.csv: mixed encodings: 1 line(s) are cp1252 (line 2),'
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data, encoding = data[3:], encoding or "utf-8"
@@ -112,16 +119,22 @@ def decode_bytes(data: bytes, path, *, encoding: str | None) -> str:
         return _without_nul(data.decode("utf-8"), path)
     except UnicodeDecodeError:
         pass
-    lines = []
+    lines, as_cp1252, utf8_letters = [], [], False
     for number, line in enumerate(data.split(b"\n"), start=1):
         try:
             lines.append(line.decode("utf-8"))
+            utf8_letters = utf8_letters or not line.isascii()
         except UnicodeDecodeError:
             try:
                 lines.append(line.decode("cp1252"))
+                as_cp1252.append(number)
             except UnicodeDecodeError:
                 raise UserError(f"{path}: cannot be decoded: line {number} is neither UTF-8 nor cp1252; give the right --encoding "
                                 "(e.g. --encoding latin-1) or save the file as UTF-8") from None
+    if utf8_letters:  # a mixed file (a plain cp1252 export is normal and needs no word)
+        shown = ", ".join(str(number) for number in as_cp1252[:5]) + (" …" if len(as_cp1252) > 5 else "")
+        warn(f"{path}: mixed encodings: {len(as_cp1252)} line(s) are cp1252 (line {shown}), the rest UTF-8; each line "
+             "was read in its own encoding; check those lines, or save the file as UTF-8")
     return _without_nul("\n".join(lines), path)
 
 

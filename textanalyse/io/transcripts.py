@@ -73,24 +73,33 @@ def speaker_pattern(labels) -> re.Pattern:
     )
 
 
-def split_turns(text: str, *, labels=DEFAULT_SPEAKER_LABELS) -> list[Turn]:
+def split_turns(text: str, *, labels=DEFAULT_SPEAKER_LABELS, unknown_lines=()) -> list[Turn]:
     """Split a transcript into speaker turns; lines without a label continue the turn.
 
     Lines before the first label (titles, notes about the interview) are not part of any turn.
+    ``unknown_lines`` are line numbers (from 1) that start a turn of a speaker who is not in
+    ``labels`` (``Ola: …``, see :func:`unknown_label_lines`): such a line starts its own turn,
+    with that label as speaker, so the name is not read as a word of the previous turn.
 
     Example:
         >>> [t.speaker for t in split_turns("I: Hvordan går det?\\nIP: Bra.\\nVeldig bra.")]
         ['I', 'IP']
+        >>> [(t.speaker, t.raw) for t in split_turns("IP: Bra.\\nOla: Jeg er broren.", unknown_lines=[2])]
+        [('IP', 'Bra.'), ('Ola', 'Jeg er broren.')]
     """
     pattern = speaker_pattern(labels)
     canonical = {label.lower(): label for label in labels}
+    unknown_lines = set(unknown_lines)
     turns: list[list] = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         match = pattern.match(line)
         if match:
             label = canonical[match.group("label").lower()]
             timestamp = (match.group("time") or "").strip("[]() ")
             turns.append([label, [match.group("rest")], timestamp])
+        elif number in unknown_lines and (unknown := _LABEL_LIKE.match(line)):
+            timestamp = (unknown.group("time") or "").strip("[]() ")
+            turns.append([unknown.group("label"), [line[unknown.end("label"):].lstrip().removeprefix(":").lstrip()], timestamp])
         elif turns:
             turns[-1][1].append(line)
     return [Turn(speaker, "\n".join(lines).strip(), timestamp) for speaker, lines, timestamp in turns]
@@ -225,9 +234,14 @@ def read_transcripts(
             interviewers |= declared_interviewers(text)
             if not keep_interviewer:
                 _check_speakers(path, turns, interviewers)
-        _warn_unknown_labels(path, text, labels)
+        unknown = unknown_label_lines(text, labels)
+        if unknown:
+            _warn_unknown_labels(path, unknown)
+            turns = split_turns(text, labels=labels, unknown_lines=[number for number, _ in unknown])
+        unknown_speakers = {label for _, label in unknown}
         doc_id = (row.get(id_column) if row is not None and id_column and row.get(id_column) else path.stem)
-        kept = [t for t in turns if keep_interviewer or t.speaker.lower() not in interviewers]
+        kept = [t for t in turns if t.speaker not in unknown_speakers
+                and (keep_interviewer or t.speaker.lower() not in interviewers)]
         if not kept:
             raise UserError(
                 f"{path}: only interviewer turns found ({', '.join(sorted({t.speaker for t in turns}))}); "
@@ -256,7 +270,7 @@ def read_transcripts(
 
 
 _DECLARATION = re.compile(r"(?<![\w])([^\W\d_]{1,20})\s*=\s*intervjuer(?![\w])", re.IGNORECASE)
-_LABEL_LIKE = re.compile(rf"^\s*(?:[\[(]?\s*{TIMESTAMP}\s*[\])]?)?\s*([^\W\d_][\w.-]{{0,19}}(?: [^\W\d_][\w.-]{{0,19}})?)\s*:\s+\S")
+_LABEL_LIKE = re.compile(rf"^\s*(?:(?P<time>[\[(]?\s*{TIMESTAMP}\s*[\])]?))?\s*(?P<label>[^\W\d_][\w.-]{{0,19}}(?: [^\W\d_][\w.-]{{0,19}})?)\s*:\s+\S")
 
 
 def declared_interviewers(text: str) -> set[str]:
@@ -285,8 +299,16 @@ def _check_speakers(path: Path, turns, interviewers) -> None:
              "is an interviewer, name it in the metadata column 'intervjuer_kode'")
 
 
-def _warn_unknown_labels(path: Path, text: str, labels) -> None:
-    """Lines after the first turn that start like a turn of an unknown speaker (``Ola: …``)."""
+def unknown_label_lines(text: str, labels) -> list[tuple[int, str]]:
+    """Lines after the first turn that start like a turn of an unknown speaker (``Ola: …``).
+
+    Returns (line number from 1, label) pairs. A label is one or two words that start with a
+    capital letter, before a colon and text; known labels are not reported.
+
+    Example:
+        >>> unknown_label_lines("I: Hvem hjelper deg?\\nIP: Mange.\\nOla: Jeg er broren.", ["I", "IP"])
+        [(3, 'Ola')]
+    """
     known = {label.lower() for label in labels}
     pattern = speaker_pattern(labels)
     started, unknown = False, []
@@ -295,12 +317,16 @@ def _warn_unknown_labels(path: Path, text: str, labels) -> None:
             started = True
             continue
         match = _LABEL_LIKE.match(line) if started else None
-        if match and match.group(1).lower() not in known and match.group(1)[0].isupper():
-            unknown.append((number, match.group(1)))
-    if unknown:
-        number, label = unknown[0]
-        warn(f"{path}: {len(unknown)} line(s) start with a label that is not a speaker label (first: '{label}:' on "
-             f"line {number}); they were read as part of the previous turn; if it is a speaker, add --speaker {label}")
+        if match and match.group("label").lower() not in known and match.group("label")[0].isupper():
+            unknown.append((number, match.group("label")))
+    return unknown
+
+
+def _warn_unknown_labels(path: Path, unknown: list[tuple[int, str]]) -> None:
+    number, label = unknown[0]
+    warn(f"{path}: {len(unknown)} line(s) start with a label that is not a speaker label (first: '{label}:' on "
+         f"line {number}); they were read as turns of an unknown speaker and left out of the analysis; "
+         f"if it is an informant, add --speaker {label}")
 
 
 def _read_meta(meta, file_column, id_column, interviewer_column):
