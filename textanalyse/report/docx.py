@@ -202,7 +202,7 @@ def _figure(report: WordReport, plan: dict, figures: dict, key) -> None:
 
 
 def _overview(report: WordReport, material) -> None:
-    from textanalyse.report.html import overview_sentences
+    from textanalyse.report.sections import overview_sentences
 
     report.heading("Oversikt over materialet", 2)
     for sentence in overview_sentences(material):

@@ -80,9 +80,9 @@ class _Ids:
         return candidate
 
 
-def _overview_section(material, ids) -> str:
+def overview_sentences(material) -> list[str]:
+    """The plain sentences that open a material's overview (the HTML and the Word report)."""
     corpus = material.corpus
-    parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
     documents = len(corpus.documents)
     if material.kind == "transcripts":
         informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
@@ -90,23 +90,27 @@ def _overview_section(material, ids) -> str:
             turns, counted = "replikker", "Både informantenes og intervjuerens replikker er talt"
         else:
             turns, counted = "informantreplikker", "Bare informantenes replikker er talt"
-        parts.append(f"<p>{esc(documents)} transkripsjoner med {esc(informants)} informanter og "
-                     f"{esc(len(corpus.segments))} {turns}. {counted}; "
-                     "tidsstempler og transkribentens merknader er fjernet.</p>")
+        sentences = [f"{documents} transkripsjoner med {informants} informanter og {len(corpus.segments)} {turns}. "
+                     f"{counted}; tidsstempler og transkribentens merknader er fjernet."]
     else:
         respondents = set(corpus.documents["respondent"].astype(str))
         if len(corpus.nonanswers):
             respondents |= set(corpus.nonanswers["respondent"].astype(str))
         nonanswers = corpus.nonanswers
         empty = int((nonanswers["reason"] == "empty").sum()) if "reason" in nonanswers else 0
-        other = len(nonanswers) - empty
-        parts.append(f"<p>{esc(documents)} svar fra {esc(len(respondents))} respondenter er analysert. "
-                     f"{esc(len(nonanswers))} svar er satt til side ({esc(empty)} tomme og {esc(other)} ikke-svar); "
-                     "de står i arket «Ikke-svar» i tabeller.xlsx.</p>")
+        sentences = [f"{documents} svar fra {len(respondents)} respondenter er analysert. {len(nonanswers)} svar er "
+                     f"satt til side ({empty} tomme og {len(nonanswers) - empty} ikke-svar); de står i arket "
+                     "«Ikke-svar» i tabeller.xlsx."]
     if material.language_split:
-        split = ", ".join(f"{esc(value)} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else esc(key)}"
+        split = ", ".join(f"{value} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else key}"
                           for key, value in material.language_split.items())
-        parts.append(f"<p>Målform per dokument: {split}.{_language_basis_sentence(material)}</p>")
+        sentences.append(f"Målform per dokument: {split}.{_language_basis_sentence(material)}")
+    return sentences
+
+
+def _overview_section(material, ids) -> str:
+    parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
+    parts += [f"<p>{esc(sentence)}</p>" for sentence in overview_sentences(material)]
     parts.append(table_html(material.overview))
     if has_rows(material.groups):
         parts.append("<h4>Grupper</h4>")
@@ -370,7 +374,7 @@ def _language_basis_sentence(material) -> str:
     texts = {BASIS_FIXED: "fastsatt i oppsettet",
              BASIS_CLASSIFIER: f"gjenkjent fra alle svarene til samme {unit} (klassifikator og rene nynorsk-/bokmålsformer)",
              BASIS_MAJORITY: "satt til materialets flertall fordi teksten var for kort til å avgjøre"}
-    parts = [f"{esc(int(counts[basis]))} {text}" for basis, text in texts.items() if counts.get(basis, 0)]
+    parts = [f"{int(counts[basis])} {text}" for basis, text in texts.items() if counts.get(basis, 0)]
     return (" Grunnlag: " + "; ".join(parts) + ". Begrunnelsen per dokument står i arket «Målform» i tabeller.xlsx.") if parts else ""
 
 
