@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from textanalyse import validation
 from textanalyse.errors import UserError
 from textanalyse.topic_features import add_short_text_features, select_vocabulary
 from textanalyse.topic_models import fit_models, one_blas_thread
@@ -91,8 +92,7 @@ MAX_SEED = 2**31 - 1  # the random generators take seeds below 2**32; reruns add
 def _check_options(k, min_words, k_range, n_reruns, n_top_words, max_features, seed):
     if not (k == "auto" or (isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 2)):
         raise UserError(f"topics: k must be 'auto' or a whole number of at least 2, not {k!r}")
-    if not isinstance(min_words, (int, np.integer)) or min_words < 1:
-        raise UserError(f"topics: min_words must be a whole number of at least 1, not {min_words!r}")
+    validation.whole_number(min_words, what="topics: min_words")
     lo, hi = k_range
     if lo < 2 or hi < lo:
         raise UserError(f"topics: k_range must be two whole numbers 2 <= low <= high, not {k_range!r}")

@@ -226,7 +226,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _frequencies(report: WordReport, material, index: int, plan: dict, figures: dict) -> None:
-    from textanalyse.report.html import _question_text, _questions, _rows_for, _side_by_side_frame
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _side_by_side_frame
 
     frequencies = material.frequencies
     if not isinstance(frequencies, pd.DataFrame) or not len(frequencies.columns):
@@ -260,7 +261,7 @@ THEME_COLUMNS = ["theme", "documents_coded", "documents_total", "share", "passag
 
 
 def _themes(report: WordReport, material, index: int, plan: dict, figures: dict, codebook_name) -> None:
-    from textanalyse.report.html import _question_text, _questions, _rows_for
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
 
     summary = material.theme_summary
     by_group = {k: v for k, v in (material.theme_summary_by_group or {}).items() if has_rows(v)}
@@ -297,8 +298,8 @@ def _themes(report: WordReport, material, index: int, plan: dict, figures: dict,
 
 
 def _comparisons(report: WordReport, material, index: int, plan: dict, figures: dict, alpha: float) -> None:
-    from textanalyse.report.html import (COMPARE_THEME_ORDER, KEYNESS_ORDER, _group_values, _side_labels,
-                                         _with_significance)
+    from textanalyse.report.plan import _group_values
+    from textanalyse.report.sections import COMPARE_THEME_ORDER, KEYNESS_ORDER, _side_labels, _with_significance
 
     comparisons = [c for c in material.comparisons if has_rows(c.keyness) or has_rows(c.themes)]
     if not comparisons:
@@ -394,7 +395,9 @@ def render_docx(result, figures: dict, *, extra_sections=()) -> bytes:
     ``extra_sections`` are callables ``(report, material, index, plan, figures)`` that add
     sections (waves, closed questions) after the comparisons, in the order given.
     """
-    from textanalyse.report.html import _alpha, _pipelines, _settings, _version, figure_plan
+    from textanalyse.report.html import _settings
+    from textanalyse.report.plan import _alpha, figure_plan
+    from textanalyse.report.sections import _pipelines, _version
     from textanalyse.report.survey_sections import closed_section_docx, wave_section_docx
 
     plan = {spec.key: spec for spec in figure_plan(result)}

@@ -124,11 +124,6 @@ def write_html(result, path, *, figures: dict | None = None, plan: list[FigureSp
     return path
 
 
-# Shared with the Word report, the unit reports and the closed/wave sections.
-from textanalyse.report.plan import _group_values, _question_text, _questions, _rows_for  # noqa: E402
-from textanalyse.report.sections import (COMPARE_THEME_ORDER, GROUP_TOP_WORDS, KEYNESS_ORDER, _image,  # noqa: E402
-                                         _pipelines, _side_by_side, _side_by_side_frame, _side_labels, _version, _with_significance)
-
 CSS = _asset("report.css")
 
 

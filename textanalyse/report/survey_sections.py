@@ -40,7 +40,7 @@ def level_frame(levels: pd.DataFrame, trends: pd.DataFrame, *, level: str, rank:
 
 def _closed_blocks(material):
     """(item, question label, frame, labels) for every closed item and question."""
-    from textanalyse.report.html import _question_text, _questions, _rows_for
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
 
     levels, trends = material.closed_levels, material.closed_trends
     for item, order in (material.closed_order or {}).items():
@@ -68,7 +68,7 @@ def _too_few(waves) -> list[str]:
 
 
 def _wave_blocks(material):
-    from textanalyse.report.html import _question_text, _questions, _rows_for
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
 
     waves = material.waves
     if waves is None or not has_rows(waves.themes):
@@ -101,7 +101,8 @@ KEYNESS_COLUMNS = ["word", "count_target", "count_reference", "per_1000_target",
 
 def closed_section_html(material, ids) -> str:
     """The «Lukkede spørsmål» section of ``rapport.html`` ("" when no closed item was given)."""
-    from textanalyse.report.html import _side_by_side, esc, table_html
+    from textanalyse.report.html_tables import esc, table_html
+    from textanalyse.report.sections import _side_by_side
 
     if not material.closed_order:
         return ""
@@ -118,7 +119,7 @@ def closed_section_html(material, ids) -> str:
         if not has_rows(table):
             continue
         parts.append(f"<h4>Mest brukte ord etter {esc(item)}</h4>")
-        from textanalyse.report.html import _question_text, _questions, _rows_for
+        from textanalyse.report.plan import _question_text, _questions, _rows_for
 
         for question in _questions(table):
             parts.append(_side_by_side(_rows_for(table, question), item, caption=_question_text(material, question)))
@@ -128,7 +129,9 @@ def closed_section_html(material, ids) -> str:
 
 def wave_section_html(material, index, plan, figures, ids) -> str:
     """The «Bølger» section of ``rapport.html`` ("" without a wave column)."""
-    from textanalyse.report.html import _image, _question_text, _questions, _rows_for, _side_by_side, esc, table_html
+    from textanalyse.report.html_tables import esc, table_html
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _image, _side_by_side
 
     waves = material.waves
     if waves is None:
@@ -162,7 +165,8 @@ def wave_section_html(material, index, plan, figures, ids) -> str:
 
 def closed_section_docx(report, material, index, plan, figures) -> None:
     """The closed-question section of ``rapport.docx``."""
-    from textanalyse.report.html import _question_text, _questions, _rows_for, _side_by_side_frame
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _side_by_side_frame
 
     if not material.closed_order:
         return
@@ -181,7 +185,8 @@ def closed_section_docx(report, material, index, plan, figures) -> None:
 
 def wave_section_docx(report, material, index, plan, figures) -> None:
     """The wave section of ``rapport.docx``."""
-    from textanalyse.report.html import _question_text, _questions, _rows_for, _side_by_side_frame
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _side_by_side_frame
 
     waves = material.waves
     if waves is None:
