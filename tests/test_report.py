@@ -13,7 +13,7 @@ from textanalyse.filters import apply_filters
 from textanalyse.frequency import frequency_table
 from textanalyse.nlp import annotate
 from textanalyse.report import write_figures, write_html, write_report, write_workbook
-from textanalyse.report.html import slug
+from textanalyse.report.plan import slug
 from textanalyse.report.workbook import sheet_name
 
 ANSWERS = [

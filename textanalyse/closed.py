@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from textanalyse import validation
 from textanalyse.errors import UserError
 
 LEVEL_COLUMNS = ["item", "question", "theme", "level", "level_rank", "documents_coded", "documents_total",
@@ -277,9 +278,7 @@ def corpus_with_levels(corpus, *, bins: dict[str, str], closed_items=(), source:
     import dataclasses
 
     for item in [*closed_items, *bins]:
-        if item not in corpus.metadata_columns:
-            raise UserError(f"{what}: column '{item}' not found; metadata columns are: "
-                            + (", ".join(corpus.metadata_columns) or "(none)"))
+        validation.require_metadata_column(corpus, item, what=f"{what}: column")
     labels = value_labels(source) if source else {}
     documents = bin_documents(corpus.documents, bins, labels=labels, what=what) if bins else corpus.documents
     levels = {}

@@ -34,6 +34,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from textanalyse import validation
 from textanalyse.corpus import Corpus
 
 # Words these surveys are about: never suggested, whatever the figures say (a safety net; the
@@ -113,10 +114,7 @@ def suggest_exclusions(kept: pd.DataFrame, corpus: Corpus, *, top: int = 40, min
         >>> suggest_exclusions(kept, corpus, min_count=3)[["word", "suggested_list"]].values.tolist()
         [['etter', 'lite_informative']]
     """
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        from textanalyse.errors import UserError
-
-        raise UserError(f"--top must be a whole number of at least 1, got {top!r}")
+    validation.whole_number(top, what="--top")
     columns = ["question", *corpus.metadata_columns]
     doc_table = corpus.documents.set_index("doc_id")
     cell_of_doc = doc_table[columns].astype(str).agg(" | ".join, axis=1) if len(columns) > 1 else doc_table["question"]

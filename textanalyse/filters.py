@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from textanalyse import validation
 from textanalyse.corpus import column_codes
 from textanalyse.errors import UserError
 from textanalyse.options import UNITS
@@ -110,8 +111,7 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     """
     if unit not in UNITS:
         raise UserError(f"unit '{unit}' is not supported; use {' or '.join(UNITS)}")
-    if not isinstance(min_length, (int, np.integer)) or isinstance(min_length, bool) or min_length < 1:
-        raise UserError(f"--min-length must be a whole number of at least 1, got {min_length!r}")
+    validation.whole_number(min_length, what="--min-length")
     lists = default_stoplists() if stoplists is None else list(stoplists)
     if unit == "exact":
         tokens = split_letter_runs(tokens)

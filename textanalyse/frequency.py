@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from textanalyse.corpus import Corpus, column_codes, distinct_codes
-from textanalyse.errors import UserError
+from textanalyse import validation
 
 FREQUENCY_COLUMNS = ["word", "length", "count", "weighted_percentage", "documents", "similar_words"]
 
@@ -45,16 +45,11 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
         >>> table[["word", "count", "documents", "similar_words"]].values.tolist()
         [['oppfølging', 2, 2, 'oppfølging (1), oppfølgingen (1)'], ['bolig', 1, 1, 'boligen (1)']]
     """
-    if top is not None and (not isinstance(top, (int, np.integer)) or top < 1):
-        raise UserError(f"--top must be a whole number of at least 1, got {top!r}")
+    if top is not None:
+        validation.whole_number(top, what="--top")
     keys = ["question"] + ([group_by] if group_by else [])
-    if group_by and group_by not in corpus.metadata_columns:
-        raise UserError(f"--group-by column '{group_by}' not found; metadata columns are: "
-                        + (", ".join(corpus.metadata_columns) or "(none)"))
     if group_by:
-        from textanalyse.messages import refuse_free_text_grouping
-
-        refuse_free_text_grouping(corpus.documents, group_by, option="--group-by")
+        validation.require_metadata_column(corpus, group_by, what="--group-by column")
     if kept.empty:
         return pd.DataFrame(columns=keys + FREQUENCY_COLUMNS)
     # Work on integer codes: a million tokens are grouped by numpy, not by Python objects.

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from textanalyse.corpus import Corpus, column_codes
+from textanalyse import validation
 from textanalyse.errors import UserError
 
 KWIC_COLUMNS = ["doc_id", "respondent", "question", "segment", "speaker", "left", "keyword", "right", "lemma"]
@@ -69,8 +70,7 @@ def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5,
         >>> table.loc[0, ["left", "keyword", "right"]].tolist()
         ['Jeg får god', 'oppfølging', 'av ruskonsulenten.']
     """
-    if not isinstance(window, (int, np.integer)) or window < 0:
-        raise UserError(f"--window must be a whole number of at least 0, got {window!r}")
+    validation.whole_number(window, what="--window", minimum=0)
     hits = np.flatnonzero(matching_tokens(tokens, pattern))
     metadata = list(corpus.metadata_columns if columns is None else columns)
     columns = KWIC_COLUMNS + metadata

@@ -24,8 +24,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from textanalyse import validation
 from textanalyse.corpus import Corpus, distinct_codes
-from textanalyse.errors import UserError
 
 QUOTE_COLUMNS = ["theme_or_word", "kind", "rank", "quote", "doc_id", "respondent", "question", "group", "matched",
                  "risk_flags", "citation", "score"]
@@ -97,16 +97,10 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
     """
     for option, value, least in (("--per-item", per_item, 1), ("--min-words", min_words, 1),
                                  ("--max-words", max_words, min_words)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
-            raise UserError(f"quotes: {option} (quotes.{option[2:].replace('-', '_')} in a config) must be a whole "
-                            f"number of at least {least}, got {value!r}")
-    if group_column and group_column not in corpus.metadata_columns:
-        raise UserError(f"quotes: --group-by column '{group_column}' not found; metadata columns are: "
-                        + (", ".join(corpus.metadata_columns) or "(none)"))
+        validation.whole_number(value, what=f"quotes: {option} (quotes.{option[2:].replace('-', '_')} in a config)",
+                                minimum=least)
     if group_column:
-        from textanalyse.messages import refuse_free_text_grouping
-
-        refuse_free_text_grouping(corpus.documents, group_column, option="--group-by")
+        validation.require_metadata_column(corpus, group_column, what="quotes: --group-by column")
     hits = []
     if words:
         from textanalyse.kwic import matching_tokens

@@ -111,7 +111,7 @@ def flat(table: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 def material_tables(material, *, prefix: str) -> Iterator[Entry]:
     """Every table of ``material`` in report order; ``prefix`` starts each CSV name (the material's slug)."""
-    from textanalyse.report.html import slug
+    from textanalyse.report.plan import slug
 
     for spec in TABLES:
         if spec.attribute.startswith("comparison."):
@@ -135,7 +135,7 @@ def material_tables(material, *, prefix: str) -> Iterator[Entry]:
 
 def write_csv_tables(result, folder: Path) -> list[str]:
     """Every registered table with a CSV name as UTF-8 CSV with the documented English column names."""
-    from textanalyse.report.html import slug
+    from textanalyse.report.plan import slug
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []

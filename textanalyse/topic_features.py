@@ -78,3 +78,50 @@ def _frequency_weight(reference_count: int, reference_total: int) -> float:
     # log2 of (one in 500 words) over the word's general rate: 2 or more → 1, 0 or less → the floor.
     log_ratio = np.log2((2.0 / 1000) / ((reference_count + 0.5) / max(reference_total, 1)))
     return float(np.clip(log_ratio / 2, 0, 1) * (1 - GENERAL_WEIGHT) + GENERAL_WEIGHT)
+
+
+def add_short_text_features(row, wcodes, vocab, themes, seg_doc, seg_no):
+    """Add compound heads and codebook themes to the (segment row, word code) pairs.
+
+    A compound's head counts as one more token of that word; a segment coded with a theme gets
+    one pseudo-word ``tema:<theme>``.
+    """
+    vocab = np.asarray(vocab, dtype=object)
+    index = {str(word): i for i, word in enumerate(vocab)}
+    heads = compound_heads(vocab)
+    head_code = np.array([index.get(heads.get(str(word), ""), -1) for word in vocab], dtype=np.int64)
+    extra_rows, extra_codes = [row], [wcodes]
+    if len(wcodes):
+        has_head = head_code[wcodes] >= 0
+        extra_rows.append(row[has_head])
+        extra_codes.append(head_code[wcodes[has_head]])
+    if themes is not None and len(themes):
+        hits = themes[["doc_id", "segment", "theme"]].astype({"doc_id": str, "segment": np.int64, "theme": str})
+        hits = hits.drop_duplicates().reset_index(drop=True)
+        if len(hits):
+            names = [THEME_PREFIX + theme for theme in dict.fromkeys(hits["theme"])]
+            theme_code = {name: len(vocab) + i for i, name in enumerate(names)}
+            vocab = np.concatenate([vocab, np.asarray(names, dtype=object)])
+            seg_index = pd.MultiIndex.from_arrays([seg_doc, seg_no])
+            hit_rows = seg_index.get_indexer(pd.MultiIndex.from_arrays([hits["doc_id"].to_numpy(object),
+                                                                         hits["segment"].to_numpy(np.int64)]))
+            ok = hit_rows >= 0
+            extra_rows.append(hit_rows[ok].astype(np.int64))
+            extra_codes.append(np.array([theme_code[THEME_PREFIX + t] for t in hits["theme"][ok]], dtype=np.int64))
+    return np.concatenate(extra_rows), np.concatenate(extra_codes), vocab
+
+
+def select_vocabulary(counts, vocab, *, min_df, max_df, max_features) -> np.ndarray:
+    """Indices of the words kept as features: document frequency within [min_df, max_df], then the
+    ``max_features`` most frequent (ties by the word, so the choice is deterministic)."""
+    n = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    lo = min_df if isinstance(min_df, (int, np.integer)) else int(np.ceil(min_df * n))
+    hi = max_df * n if isinstance(max_df, float) else max_df
+    ok = (df >= lo) & (df <= hi)
+    idx = np.flatnonzero(ok)
+    if len(idx) > max_features:
+        total = np.asarray(counts.sum(axis=0)).ravel()[idx]
+        order = np.lexsort((vocab[idx].astype(str), -total))[:max_features]
+        idx = np.sort(idx[order])
+    return idx

@@ -46,16 +46,17 @@ Output tables (stable CSV column names):
 
 from __future__ import annotations
 
-import contextlib
 import re
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from textanalyse import validation
 from textanalyse.errors import UserError
+from textanalyse.topic_features import add_short_text_features, select_vocabulary
+from textanalyse.topic_models import fit_models, one_blas_thread
 
 __all__ = ["TopicResult", "find_topics", "map_topics_to_themes"]
 
@@ -81,55 +82,6 @@ class TopicResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _nmf(X, k: int, seed: int, max_iter: int) -> np.ndarray:
-    from sklearn.decomposition import NMF
-
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=max_iter, tol=1e-4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ConvergenceWarning at max_iter: harmless here
-        W = model.fit_transform(X)
-    return W, model.components_
-
-
-def _labels(W: np.ndarray) -> np.ndarray:
-    labels = W.argmax(axis=1).astype(np.int64)
-    labels[W.max(axis=1) <= 0] = -1
-    return labels
-
-
-def _stability(X, ref_labels: np.ndarray, k: int, seed: int, *, n_reruns: int, fraction: float, max_iter: int):
-    """Mean ARI against refits on subsamples, and per-topic mean best-match Jaccard."""
-    from sklearn.metrics import adjusted_rand_score
-
-    n = X.shape[0]
-    size = max(k + 1, int(round(fraction * n)))
-    aris: list[float] = []
-    jaccard = np.zeros(k)
-    for r in range(1, n_reruns + 1):
-        rng = np.random.default_rng([seed, r])
-        idx = np.sort(rng.choice(n, size=min(size, n), replace=False))
-        W_r, _ = _nmf(X[idx], k, seed + r, max_iter)
-        lab_r = _labels(W_r)
-        ref = ref_labels[idx]
-        both = (ref >= 0) & (lab_r >= 0)
-        if both.sum() >= 2:
-            aris.append(float(adjusted_rand_score(ref[both], lab_r[both])))
-        else:
-            aris.append(0.0)
-        for t in range(k):
-            a = ref == t
-            if not a.any():
-                continue
-            best = 0.0
-            for u in range(k):
-                b = lab_r == u
-                union = np.count_nonzero(a | b)
-                if union:
-                    best = max(best, np.count_nonzero(a & b) / union)
-            jaccard[t] += best
-    return float(np.mean(aris)) if aris else float("nan"), jaccard / max(n_reruns, 1)
-
-
 def _normalise_text(text: str) -> str:
     return _SPACES.sub(" ", str(text).lower()).strip(" .,!?;:-–—\"'«»()")
 
@@ -140,8 +92,7 @@ MAX_SEED = 2**31 - 1  # the random generators take seeds below 2**32; reruns add
 def _check_options(k, min_words, k_range, n_reruns, n_top_words, max_features, seed):
     if not (k == "auto" or (isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 2)):
         raise UserError(f"topics: k must be 'auto' or a whole number of at least 2, not {k!r}")
-    if not isinstance(min_words, (int, np.integer)) or min_words < 1:
-        raise UserError(f"topics: min_words must be a whole number of at least 1, not {min_words!r}")
+    validation.whole_number(min_words, what="topics: min_words")
     lo, hi = k_range
     if lo < 2 or hi < lo:
         raise UserError(f"topics: k_range must be two whole numbers 2 <= low <= high, not {k_range!r}")
@@ -270,7 +221,7 @@ def find_topics(
             duplicate_of[int(i)] = seen[norm]
         else:
             seen[norm] = int(i)
-    row, wcodes, vocab_all = _short_text_features(row, wcodes, vocab_all, themes, seg_doc, seg_no)
+    row, wcodes, vocab_all = add_short_text_features(row, wcodes, vocab_all, themes, seg_doc, seg_no)
 
     # ---- document-term matrix over the used units
     unit_rows = np.flatnonzero(use)
@@ -283,7 +234,7 @@ def find_topics(
     ).tocsr()
     counts.sum_duplicates()
     n_units = counts.shape[0]
-    vocab_idx = _select_vocabulary(counts, vocab_all, min_df=min_df, max_df=max_df, max_features=max_features)
+    vocab_idx = select_vocabulary(counts, vocab_all, min_df=min_df, max_df=max_df, max_features=max_features)
     counts = counts[:, vocab_idx]
     vocab = vocab_all[vocab_idx]
     has_vocab = np.diff(counts.indptr) > 0
@@ -309,8 +260,8 @@ def find_topics(
     X = TfidfTransformer(sublinear_tf=True).fit_transform(counts).astype(np.float64).tocsr()
     X = normalize(X @ sparse.diags(weights)).tocsr()
     X.sort_indices()
-    with _one_blas_thread():
-        chosen, k_scores, W, H, labels, stability, topic_jaccard = _fit_models(
+    with one_blas_thread():
+        chosen, k_scores, W, H, labels, stability, topic_jaccard = fit_models(
             X, k, seed, k_range=k_range, n_units=n_units, n_reruns=n_reruns, selection_reruns=selection_reruns,
             selection_sample=selection_sample, max_iter=max_iter,
         )
@@ -437,115 +388,6 @@ def _lemma_of(kept: pd.DataFrame) -> dict[str, str]:
     pairs = pd.DataFrame({"word": kept["word"].astype(str), "lemma": kept["lemma"].astype(str)})
     counts = pairs.value_counts().reset_index().sort_values(["word", "count", "lemma"], ascending=[True, False, True])
     return dict(zip(counts.drop_duplicates("word")["word"], counts.drop_duplicates("word")["lemma"]))
-
-
-def _short_text_features(row, wcodes, vocab, themes, seg_doc, seg_no):
-    """Add compound heads and codebook themes to the (segment row, word code) pairs.
-
-    A compound's head counts as one more token of that word; a segment coded with a theme gets
-    one pseudo-word ``tema:<theme>``.
-    """
-    from textanalyse.topic_features import THEME_PREFIX, compound_heads
-
-    vocab = np.asarray(vocab, dtype=object)
-    index = {str(word): i for i, word in enumerate(vocab)}
-    heads = compound_heads(vocab)
-    head_code = np.array([index.get(heads.get(str(word), ""), -1) for word in vocab], dtype=np.int64)
-    extra_rows, extra_codes = [row], [wcodes]
-    if len(wcodes):
-        has_head = head_code[wcodes] >= 0
-        extra_rows.append(row[has_head])
-        extra_codes.append(head_code[wcodes[has_head]])
-    if themes is not None and len(themes):
-        hits = themes[["doc_id", "segment", "theme"]].astype({"doc_id": str, "segment": np.int64, "theme": str})
-        hits = hits.drop_duplicates().reset_index(drop=True)
-        if len(hits):
-            names = [THEME_PREFIX + theme for theme in dict.fromkeys(hits["theme"])]
-            theme_code = {name: len(vocab) + i for i, name in enumerate(names)}
-            vocab = np.concatenate([vocab, np.asarray(names, dtype=object)])
-            seg_index = pd.MultiIndex.from_arrays([seg_doc, seg_no])
-            hit_rows = seg_index.get_indexer(pd.MultiIndex.from_arrays([hits["doc_id"].to_numpy(object),
-                                                                         hits["segment"].to_numpy(np.int64)]))
-            ok = hit_rows >= 0
-            extra_rows.append(hit_rows[ok].astype(np.int64))
-            extra_codes.append(np.array([theme_code[THEME_PREFIX + t] for t in hits["theme"][ok]], dtype=np.int64))
-    return np.concatenate(extra_rows), np.concatenate(extra_codes), vocab
-
-
-def _fit_models(X, k, seed, *, k_range, n_units, n_reruns, selection_reruns, selection_sample, max_iter):
-    """Choose k (when ``k="auto"``), fit the final model and measure its stability."""
-    # ---- choose k
-    max_k = max(2, min(k_range[1], n_units // 5))
-    if k == "auto":
-        candidates = list(range(min(k_range[0], max_k), max_k + 1))
-        if len(candidates) == 1:
-            k_scores = pd.DataFrame({"k": candidates, "stability": [np.nan]})
-            chosen = candidates[0]
-        else:
-            chosen, k_scores = _choose_k(
-                X, candidates, seed, reruns=selection_reruns, sample=selection_sample, max_iter=max_iter
-            )
-    else:
-        chosen = int(k)
-        if chosen > n_units // 2:
-            raise UserError(f"topics: k={chosen} is too many for {n_units} segments; use at most {n_units // 2}")
-        k_scores = None
-
-    # ---- final model and stability
-    W, H = _nmf(X, chosen, seed, max_iter)
-    labels = _labels(W)
-    stability, topic_jaccard = _stability(
-        X, labels, chosen, seed, n_reruns=n_reruns, fraction=0.8, max_iter=max_iter
-    )
-    if k_scores is None:
-        k_scores = pd.DataFrame({"k": [chosen], "stability": [round(stability, 3)]})
-
-    return chosen, k_scores, W, H, labels, stability, topic_jaccard
-
-
-@contextlib.contextmanager
-def _one_blas_thread():
-    """Run the NMF fits with one BLAS thread.
-
-    The matrices are small (units × at most ``max_features``), so a second BLAS thread
-    only adds synchronisation: on a 2-core machine one thread was 1.3-5× faster per fit
-    (more so when other processes use the cores). Results are the same either way.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # threadpoolctl comes with scikit-learn; without it, change nothing
-        yield
-        return
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
-def _select_vocabulary(counts, vocab, *, min_df, max_df, max_features) -> np.ndarray:
-    n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    lo = min_df if isinstance(min_df, (int, np.integer)) else int(np.ceil(min_df * n))
-    hi = max_df * n if isinstance(max_df, float) else max_df
-    ok = (df >= lo) & (df <= hi)
-    idx = np.flatnonzero(ok)
-    if len(idx) > max_features:
-        total = np.asarray(counts.sum(axis=0)).ravel()[idx]
-        order = np.lexsort((vocab[idx].astype(str), -total))[:max_features]
-        idx = np.sort(idx[order])
-    return idx
-
-
-def _choose_k(X, candidates, seed, *, reruns, sample, max_iter):
-    n = X.shape[0]
-    if n > sample:
-        rng = np.random.default_rng([seed, 9973])
-        X = X[np.sort(rng.choice(n, size=sample, replace=False))]
-    scores = []
-    for k in candidates:
-        W, _ = _nmf(X, k, seed, max_iter)
-        ari, _ = _stability(X, _labels(W), k, seed, n_reruns=reruns, fraction=0.8, max_iter=max_iter)
-        scores.append(round(ari, 3))
-    best = candidates[int(np.argmax(scores))]  # argmax takes the first (smallest k) on ties
-    return best, pd.DataFrame({"k": candidates, "stability": scores})
 
 
 # --------------------------------------------------------------------------- themes

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from textanalyse.closed import _numeric, level_trends, theme_by_level
-from textanalyse.errors import UserError
+from textanalyse import validation
 
 MIN_WAVE_ANSWERS = 30
 SIZE_COLUMNS = ["wave", "wave_rank", "respondents", "documents", "too_few"]
@@ -91,9 +91,7 @@ def wave_analysis(corpus, tokens: pd.DataFrame, kept: pd.DataFrame, *, column: s
     from textanalyse.frequency import frequency_table
 
     documents = corpus.documents
-    if column not in corpus.metadata_columns:
-        raise UserError(f"wave_column '{column}' not found; metadata columns are: "
-                        + (", ".join(corpus.metadata_columns) or "(none)"))
+    validation.require_metadata_column(corpus, column, what="wave_column")
     order = wave_order(documents[column])
     result = WaveAnalysis(column=column, order=order, min_answers=min_answers,
                           sizes=wave_sizes(documents, column=column, order=order, min_answers=min_answers))

@@ -66,12 +66,42 @@ def score_codes(predicted: pd.DataFrame, labels: pd.DataFrame, *, documents=None
     return pd.DataFrame(rows)
 
 
-def split_respondents(labels: pd.DataFrame, *, fraction: float = 0.25, seed: int = 1) -> tuple[list, list]:
-    """Respondents drawn for the hand-coded sample (``fraction``) and the held-out rest."""
-    respondents = sorted(labels["respondent_id"].unique())
-    rng = np.random.default_rng(seed)
-    chosen = set(rng.choice(respondents, size=round(len(respondents) * fraction), replace=False).tolist())
-    return sorted(chosen), [r for r in respondents if r not in chosen]
+def devset_respondents(*, directory: Path = DEVSET_DIR) -> pd.DataFrame:
+    """The respondents' background: ``respondent_id, kommune, aldersgruppe`` (from ``svar.csv``)."""
+    table = pd.read_csv(directory / "svar.csv", sep=";", dtype=str, keep_default_na=False)
+    return table[["respondent_id", "kommune", "aldersgruppe"]]
+
+
+def split_respondents(labels: pd.DataFrame, *, fraction: float = 0.25, seed: int = 1,
+                      respondents: pd.DataFrame | None = None) -> tuple[list, list]:
+    """Respondents drawn for the hand-coded sample (``fraction``) and the held-out rest.
+
+    Stratified by age group × municipality, as ``code-sheet`` stratifies by group: each stratum
+    gives its proportional share (largest remainders), drawn with ``seed``.
+
+    Example:
+        >>> people = pd.DataFrame({"respondent_id": [f"R{i}" for i in range(8)],
+        ...                        "kommune": ["A"] * 4 + ["B"] * 4, "aldersgruppe": "67+"})
+        >>> coded, rest = split_respondents(pd.DataFrame({"respondent_id": people["respondent_id"]}),
+        ...                                 fraction=0.5, seed=1, respondents=people)
+        >>> len(coded), sorted({people.set_index("respondent_id").loc[r, "kommune"] for r in coded})
+        (4, ['A', 'B'])
+    """
+    from textanalyse.coding.sheet import draw_sample
+
+    people = devset_respondents() if respondents is None else respondents
+    people = people.loc[people["respondent_id"].isin(set(labels["respondent_id"]))]
+    people = people.sort_values("respondent_id").reset_index(drop=True)
+    table = pd.DataFrame({"doc_id": people["respondent_id"], "segment": 0, "question": people["aldersgruppe"],
+                          "kommune": people["kommune"], "text": ""})
+    drawn = draw_sample(table, n=round(len(table) * fraction), group_by=("kommune",), seed=seed)
+    chosen = set(drawn["doc_id"])
+    return sorted(chosen), [r for r in people["respondent_id"] if r not in chosen]
+
+
+def never_tuned(respondent_ids) -> list:
+    """The even respondents (R002, R004 …): the codebook's patterns were never tuned on them."""
+    return sorted(r for r in respondent_ids if int(str(r)[1:]) % 2 == 0)
 
 
 def label_matrix(labels: pd.DataFrame, doc_ids, themes) -> pd.DataFrame:
@@ -83,33 +113,41 @@ def label_matrix(labels: pd.DataFrame, doc_ids, themes) -> pd.DataFrame:
     return matrix
 
 
-def learner_split_scores(material, labels: pd.DataFrame, *, codebook, seed: int = 1, fraction: float = 0.25,
-                         score_only=None) -> pd.DataFrame:
-    """Train on ``fraction`` of the respondents, code the rest, score against their labels.
+def split_scores(material, labels: pd.DataFrame, *, codebook, seed: int = 1, fraction: float = 0.25,
+                 features=None) -> pd.DataFrame:
+    """One evaluation split: train on ``fraction`` of the respondents, code the rest, score both ways.
 
-    ``score_only``: respondent ids to score (default: every held-out respondent).
+    The learner sees the human labels of the drawn respondents only; the held-out respondents'
+    texts and codebook hits take part as unlabelled material (as in ``code``), never their
+    labels. Scored on the held-out respondents (``half = "held-out"``) and on the held-out
+    respondents the codebook was never tuned on (``half = "never-tuned"``), for the learner
+    (``method = "learner"``) and the codebook alone on the same answers (``"codebook"``).
+    Columns: ``seed, method, half`` and those of :func:`score_codes`.
     """
-    from textanalyse.coding.learner import decide, fit_learner, predict_proba, segment_features
+    from textanalyse.coding.learner import _subset, decide, fit_learner, predict_proba, segment_features
 
-    train_ids, _ = split_respondents(labels, fraction=fraction, seed=seed)
-    everything = segment_features(material.corpus, material.tokens, codebook)
+    train_ids, held_ids = split_respondents(labels, fraction=fraction, seed=seed)
+    everything = segment_features(material.corpus, material.tokens, codebook) if features is None else features
     respondent = everything.keys["doc_id"].str.split(":").str[0]
     train_rows = np.flatnonzero(respondent.isin(train_ids).to_numpy())
     test_rows = np.flatnonzero(~respondent.isin(train_ids).to_numpy())
-    from textanalyse.coding.learner import _subset
-
-    train = _subset(everything, train_rows)
+    train, test = _subset(everything, train_rows), _subset(everything, test_rows)
     themes = [theme.name for theme in codebook.themes]
     y = label_matrix(labels, train.keys["doc_id"], themes).reset_index(drop=True)
     learner = fit_learner(train, y, codebook, seed=seed, unlabelled=everything)
-    test = _subset(everything, test_rows)
-    codes = decide(learner, predict_proba(learner, test))
-    long = codes.stack()
-    predicted = long[long == 1].reset_index()[["doc_id", "level_2" if "level_2" in long.reset_index().columns
-                                               else long.reset_index().columns[2]]]
-    predicted.columns = ["doc_id", "theme"]
-    held_out = labels.loc[~labels["respondent_id"].isin(train_ids), ["respondent_id", "doc_id"]]
-    if score_only is not None:
-        held_out = held_out.loc[held_out["respondent_id"].isin(set(score_only))]
-    held_out = held_out["doc_id"]
-    return score_codes(predicted, labels, documents=held_out)
+    codes = decide(learner, predict_proba(learner, test)).to_numpy()
+    docs = test.keys["doc_id"].to_numpy()
+    predictions = {"learner": codes, "codebook": (test.hits > 0).astype(int)}
+    halves = {"held-out": held_ids, "never-tuned": never_tuned(held_ids)}
+    tables = []
+    for method, matrix in predictions.items():
+        rows, columns = np.nonzero(matrix)
+        predicted = pd.DataFrame({"doc_id": docs[rows], "theme": np.array(themes, dtype=object)[columns]})
+        for half, ids in halves.items():
+            scored = labels.loc[labels["respondent_id"].isin(set(ids)), "doc_id"]
+            table = score_codes(predicted, labels, documents=scored)
+            table.insert(0, "half", half)
+            table.insert(0, "method", method)
+            table.insert(0, "seed", seed)
+            tables.append(table)
+    return pd.concat(tables, ignore_index=True)

@@ -31,17 +31,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from textanalyse.atomic import write_bytes
-from textanalyse.report.labels import format_cell, heading
+from textanalyse.report.docx_parts import (FIGURE_WIDTH_CM, INTERVAL_LABELS, SHARE_INTERVALS, column_widths,
+                                           field_char, fill, repeat_header, shade, with_intervals)
+from textanalyse.report.labels import format_cell, has_rows, heading
 
-FIGURE_WIDTH_CM = 16.0
-TABLE_FONT_PT = 8
 TOP_WORDS = 30
 KEYNESS_ROWS = 30
 LANGUAGE = "nb-NO"
-
-
-def _has(table) -> bool:
-    return isinstance(table, pd.DataFrame) and len(table.columns) > 0 and len(table) > 0
 
 
 class WordReport:
@@ -116,14 +112,14 @@ class WordReport:
         paragraph.add_run(f"{kind} ")
         # A complex field (begin / instruction / separate / cached number / end): Word renumbers it,
         # and readers that ignore fields still see the number as ordinary run text.
-        _field_char(paragraph.add_run(), "begin")
+        field_char(paragraph.add_run(), "begin")
         instruction = OxmlElement("w:instrText")
         instruction.set(qn("xml:space"), "preserve")
         instruction.text = f" SEQ {kind} \\* ARABIC "
         paragraph.add_run()._r.append(instruction)
-        _field_char(paragraph.add_run(), "separate")
+        field_char(paragraph.add_run(), "separate")
         paragraph.add_run(str(number))
-        _field_char(paragraph.add_run(), "end")
+        field_char(paragraph.add_run(), "end")
         if text:
             paragraph.add_run(f": {text}")
         paragraph.paragraph_format.keep_with_next = above
@@ -147,19 +143,19 @@ class WordReport:
         numeric = [pd.api.types.is_numeric_dtype(table[c].dtype) and not pd.api.types.is_bool_dtype(table[c].dtype)
                    for c in columns]
         header = word_table.rows[0]
-        _repeat_header(header)
+        repeat_header(header)
         for cell, column, is_number in zip(header.cells, columns, numeric):
-            _fill(cell, header_labels.get(column, heading(column)), bold=True, right=is_number)
-            _shade(cell, "E3EBF1")
+            fill(cell, header_labels.get(column, heading(column)), bold=True, right=is_number)
+            shade(cell, "E3EBF1")
         lengths = [max((len(word) for word in cell.text.split()), default=4) + 2 for cell in header.cells]
         for row in shown[columns].itertuples(index=False, name=None):
             cells = word_table.add_row().cells
             for position, (cell, column, value, is_number) in enumerate(zip(cells, columns, row, numeric)):
                 formatter = formatters.get(column)
                 text = formatter(value) if formatter else format_cell(column, value)
-                _fill(cell, text, right=is_number)
+                fill(cell, text, right=is_number)
                 lengths[position] = max(lengths[position], len(text))
-        _column_widths(word_table, lengths)
+        column_widths(word_table, lengths)
         if max_rows is not None and len(table) > max_rows:
             self.text(f"Viser de {max_rows} første av {len(table)} radene; hele tabellen står i tabeller.xlsx.",
                       small=True, italic=True)
@@ -196,50 +192,6 @@ class WordReport:
         return _normalise_zip(buffer.getvalue())
 
 
-def _field_char(run, kind: str) -> None:
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    run._r.append(char)
-
-
-def _column_widths(table, lengths: list[int]) -> None:
-    """Widths in proportion to the longest text of each column (capped), over the text width."""
-    table.autofit = False
-    weights = [min(max(length, 4), 40) for length in lengths]
-    total = sum(weights)
-    widths = [Cm(FIGURE_WIDTH_CM * weight / total) for weight in weights]
-    for column, width in zip(table.columns, widths):
-        column.width = width          # the table grid (what LibreOffice and Word lay out from)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
-
-
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    properties.append(repeat)
-
-
-def _shade(cell, colour: str) -> None:
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _fill(cell, text: str, *, bold: bool = False, right: bool = False) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.space_after = Pt(0)
-    if right:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = paragraph.add_run(str(text))
-    run.font.size = Pt(TABLE_FONT_PT)
-    run.bold = bold
-
-
 # ---------------------------------------------------------------------- sections
 
 
@@ -250,18 +202,18 @@ def _figure(report: WordReport, plan: dict, figures: dict, key) -> None:
 
 
 def _overview(report: WordReport, material) -> None:
-    from textanalyse.report.html import overview_sentences
+    from textanalyse.report.sections import overview_sentences
 
     report.heading("Oversikt over materialet", 2)
     for sentence in overview_sentences(material):
         report.text(sentence)
     report.table(material.overview, caption=f"Materialet per spørsmål ({material.name})")
-    if _has(material.groups):
+    if has_rows(material.groups):
         groups = material.groups.copy()
         if "value" in groups.columns:
             groups["value"] = groups["value"].map(lambda v: "(uten verdi)" if str(v).strip() in ("", "nan") else v)
         report.table(groups, caption=f"Grupper ({material.name})")
-    if _has(material.filter_report):
+    if has_rows(material.filter_report):
         table = material.filter_report.copy()
         if "words" in table.columns:
             table["words"] = table["words"].fillna("").astype(str).map(lambda text: _shorten(text, 25))
@@ -274,7 +226,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _frequencies(report: WordReport, material, index: int, plan: dict, figures: dict) -> None:
-    from textanalyse.report.html import _question_text, _questions, _rows_for, _side_by_side_frame
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _side_by_side_frame
 
     frequencies = material.frequencies
     if not isinstance(frequencies, pd.DataFrame) or not len(frequencies.columns):
@@ -294,7 +247,7 @@ def _frequencies(report: WordReport, material, index: int, plan: dict, figures: 
         report.table(rows, columns=columns, max_rows=TOP_WORDS,
                      caption=f"De mest brukte ordene: {label}" if label else "De mest brukte ordene")
     for column, table in (material.frequencies_by_group or {}).items():
-        if not _has(table) or column not in table.columns or not {"word", "count"} <= set(table.columns):
+        if not has_rows(table) or column not in table.columns or not {"word", "count"} <= set(table.columns):
             continue
         report.heading(f"Mest brukte ord etter {column}", 3)
         for question in _questions(table):
@@ -307,49 +260,18 @@ def _frequencies(report: WordReport, material, index: int, plan: dict, figures: 
 THEME_COLUMNS = ["theme", "documents_coded", "documents_total", "share", "passages"]
 
 
-def with_intervals(table: pd.DataFrame, pairs) -> pd.DataFrame:
-    """Shares written with their interval in one cell, «12,5 % (8,1–18,2)», so wide tables fit a page.
-
-    ``pairs`` maps a share column to its ``(low, high)`` columns; those columns are dropped.
-    """
-    table = table.copy()
-    for share, (low, high) in pairs.items():
-        if not {share, low, high} <= set(table.columns):
-            continue
-        table[share] = [_share_with_interval(share, value, a, b)
-                        for value, a, b in zip(table[share], table[low], table[high])]
-        table = table.drop(columns=[low, high])
-    return table
-
-
-def _share_with_interval(column: str, value, low, high) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    text = format_cell(column, float(value))
-    if pd.isna(low) or pd.isna(high):
-        return text
-    bounds = f"{format_cell(column, float(low))}–{format_cell(column, float(high))}".replace("\u00a0%", "")
-    return f"{text} ({bounds})"
-
-
-SHARE_INTERVALS = {"share": ("ci_low", "ci_high"), "share_target": ("ci_low_target", "ci_high_target"),
-                   "share_reference": ("ci_low_reference", "ci_high_reference"),
-                   "difference": ("difference_low", "difference_high")}
-INTERVAL_LABELS = {"share": "Andel (95 % KI)", "difference": "Forskjell (95 % KI)"}
-
-
 def _themes(report: WordReport, material, index: int, plan: dict, figures: dict, codebook_name) -> None:
-    from textanalyse.report.html import _question_text, _questions, _rows_for
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
 
     summary = material.theme_summary
-    by_group = {k: v for k, v in (material.theme_summary_by_group or {}).items() if _has(v)}
-    if not _has(summary) and not by_group:
+    by_group = {k: v for k, v in (material.theme_summary_by_group or {}).items() if has_rows(v)}
+    if not has_rows(summary) and not by_group:
         return
     report.heading("Temaer", 2)
     book = f"kodeboken «{codebook_name}»" if codebook_name else "kodeboken"
     report.text(f"Andel dokumenter kodet med hvert tema etter {book}, med 95 % konfidensintervall (Wilson). "
                 "Passasjer er antall kodede svar eller replikker.")
-    if _has(summary):
+    if has_rows(summary):
         for question in _questions(summary):
             rows = _rows_for(summary, question)
             label = _question_text(material, question)
@@ -367,7 +289,7 @@ def _themes(report: WordReport, material, index: int, plan: dict, figures: dict,
             report.table(with_intervals(rows, SHARE_INTERVALS), columns=[column] + THEME_COLUMNS,
                          header_labels=INTERVAL_LABELS,
                          caption=f"Temaer etter {column}" + (f": {label}" if label else ""))
-    if _has(material.theme_cooccurrence):
+    if has_rows(material.theme_cooccurrence):
         from textanalyse.tables import flat, table_spec
 
         report.text("Antall dokumenter som er kodet med begge temaene; diagonalen er antall dokumenter med temaet.")
@@ -376,10 +298,10 @@ def _themes(report: WordReport, material, index: int, plan: dict, figures: dict,
 
 
 def _comparisons(report: WordReport, material, index: int, plan: dict, figures: dict, alpha: float) -> None:
-    from textanalyse.report.html import (COMPARE_THEME_ORDER, KEYNESS_ORDER, _group_values, _side_labels,
-                                         _with_significance)
+    from textanalyse.report.plan import _group_values
+    from textanalyse.report.sections import COMPARE_THEME_ORDER, KEYNESS_ORDER, _side_labels, _with_significance
 
-    comparisons = [c for c in material.comparisons if _has(c.keyness) or _has(c.themes)]
+    comparisons = [c for c in material.comparisons if has_rows(c.keyness) or has_rows(c.themes)]
     if not comparisons:
         return
     report.heading("Sammenligninger mellom grupper", 2)
@@ -397,7 +319,7 @@ def _comparisons(report: WordReport, material, index: int, plan: dict, figures: 
             who += "; hver gruppe mot resten"
         report.text(who + ".")
         keyness = comparison.keyness
-        if _has(keyness):
+        if has_rows(keyness):
             for group in _group_values(keyness):
                 rows = keyness if group is None else keyness[keyness["group"].astype(str) == group]
                 rows = rows.sort_values(["g2", "word"], ascending=[False, True], kind="mergesort")
@@ -408,7 +330,7 @@ def _comparisons(report: WordReport, material, index: int, plan: dict, figures: 
                 title = f"Nøkkelord, {comparison.name}" + (f": {group} mot resten" if group else "")
                 report.table(rows, columns=present, header_labels=labels, caption=title)
         themes = comparison.themes
-        if _has(themes):
+        if has_rows(themes):
             _figure(report, plan, figures, (index, "compare_themes", original))
             rows, _ = _with_significance(themes.reset_index(drop=True), alpha)
             rows = with_intervals(rows, SHARE_INTERVALS)
@@ -420,7 +342,7 @@ def _comparisons(report: WordReport, material, index: int, plan: dict, figures: 
 
 
 def _topics(report: WordReport, material) -> None:
-    if not _has(material.topics):
+    if not has_rows(material.topics):
         return
     report.heading("Emner (NMF)", 2)
     stability = material.topic_stability
@@ -445,7 +367,7 @@ def quote_source(row: dict) -> str:
 
 
 def _quotes(report: WordReport, material) -> None:
-    if not _has(material.quotes):
+    if not has_rows(material.quotes):
         return
     report.heading("Sitatkandidater", 2)
     report.text("Må vurderes før publisering. Sitatene er avidentifisert automatisk, men kan fortsatt gjøre en "
@@ -473,7 +395,9 @@ def render_docx(result, figures: dict, *, extra_sections=()) -> bytes:
     ``extra_sections`` are callables ``(report, material, index, plan, figures)`` that add
     sections (waves, closed questions) after the comparisons, in the order given.
     """
-    from textanalyse.report.html import _alpha, _pipelines, _settings, _version, figure_plan
+    from textanalyse.report.html import _settings
+    from textanalyse.report.plan import _alpha, figure_plan
+    from textanalyse.report.sections import _pipelines, _version
     from textanalyse.report.survey_sections import closed_section_docx, wave_section_docx
 
     plan = {spec.key: spec for spec in figure_plan(result)}

@@ -124,37 +124,6 @@ def write_html(result, path, *, figures: dict | None = None, plan: list[FigureSp
     return path
 
 
-# Shared with the Word report, the unit reports and the closed/wave sections.
-from textanalyse.report.plan import _group_values, _question_text, _questions, _rows_for  # noqa: E402
-from textanalyse.report.sections import (COMPARE_THEME_ORDER, GROUP_TOP_WORDS, KEYNESS_ORDER, _image,  # noqa: E402
-                                         _pipelines, _side_by_side, _side_by_side_frame, _side_labels, _version, _with_significance)
-
 CSS = _asset("report.css")
 
 
-def overview_sentences(material) -> list[str]:
-    """The plain sentences that open a material's overview (for the Word report)."""
-    corpus = material.corpus
-    documents = len(corpus.documents)
-    if material.kind == "transcripts":
-        informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
-        if getattr(material, "keep_interviewer", False):
-            turns, counted = "replikker", "Både informantenes og intervjuerens replikker er talt"
-        else:
-            turns, counted = "informantreplikker", "Bare informantenes replikker er talt"
-        sentences = [f"{documents} transkripsjoner med {informants} informanter og {len(corpus.segments)} {turns}. "
-                     f"{counted}; tidsstempler og transkribentens merknader er fjernet."]
-    else:
-        respondents = set(corpus.documents["respondent"].astype(str))
-        if len(corpus.nonanswers):
-            respondents |= set(corpus.nonanswers["respondent"].astype(str))
-        nonanswers = corpus.nonanswers
-        empty = int((nonanswers["reason"] == "empty").sum()) if "reason" in nonanswers else 0
-        sentences = [f"{documents} svar fra {len(respondents)} respondenter er analysert. {len(nonanswers)} svar er "
-                     f"satt til side ({empty} tomme og {len(nonanswers) - empty} ikke-svar); de står i arket "
-                     "«Ikke-svar» i tabeller.xlsx."]
-    if material.language_split:
-        split = ", ".join(f"{value} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else key}"
-                          for key, value in material.language_split.items())
-        sentences.append(f"Målform per dokument: {split}.")
-    return sentences

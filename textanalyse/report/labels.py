@@ -163,6 +163,16 @@ THREE_DECIMALS = frozenset({"stability", "weight", "kappa", "kappa_low", "kappa_
                             "recall", "f1", "probability", "threshold"})
 
 
+def has_rows(table) -> bool:
+    """Whether ``table`` is a table with columns and at least one row (what a section shows).
+
+    Example:
+        >>> has_rows(pd.DataFrame({"word": ["bolig"]})), has_rows(pd.DataFrame()), has_rows(None)
+        (True, False, False)
+    """
+    return isinstance(table, pd.DataFrame) and len(table.columns) > 0 and len(table) > 0
+
+
 def heading(column) -> str:
     """The Norwegian heading of ``column`` (the column name itself when there is none)."""
     return COLUMN_LABELS.get(str(column), str(column))

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from textanalyse.report.labels import norwegian_number
+from textanalyse.report.labels import has_rows, norwegian_number
 
 PIPELINE_DESCRIPTIONS = {
     "fast": "den raske pipelinen i textanalyse (spaCy-tokenisering og simplemma-lemmatisering, "
@@ -277,12 +277,8 @@ def _frequency_sentences(material) -> list[str]:
 
 # ----------------------------------------------------------------------------- optional analyses
 
-def _has(table) -> bool:
-    return isinstance(table, pd.DataFrame) and len(table) > 0
-
-
 def _theme_sentences(material, settings: dict) -> list[str]:
-    if not _has(material.theme_summary):
+    if not has_rows(material.theme_summary):
         return []
     name = _get(settings, "codebook_name")
     if not name:
@@ -306,7 +302,7 @@ def _theme_sentences(material, settings: dict) -> list[str]:
 
 
 def _topic_sentences(material, settings: dict) -> list[str]:
-    if not _has(material.topics):
+    if not has_rows(material.topics):
         return []
     k = len(material.topics)
     result = getattr(material, "topic_result", None)   # the TopicResult: what the model actually used
@@ -318,7 +314,7 @@ def _topic_sentences(material, settings: dict) -> list[str]:
         f"Emner ble funnet med ikke-negativ matrisefaktorisering (NMF) på TF-IDF-vekter av de talte {words} "
         f"i {unit}."
     ]
-    if _has(material.topic_left_out):
+    if has_rows(material.topic_left_out):
         sentences.append(
             f"{_plural(len(material.topic_left_out), 'tekst', 'tekster')} ble holdt utenfor emneanalysen "
             "(for korte, gjentatte eller uten ord i vokabularet)."
@@ -351,7 +347,7 @@ def _topic_sentences(material, settings: dict) -> list[str]:
 
 
 def _comparison_sentences(material, settings: dict) -> list[str]:
-    comparisons = [c for c in material.comparisons if _has(c.keyness) or _has(c.themes)]
+    comparisons = [c for c in material.comparisons if has_rows(c.keyness) or has_rows(c.themes)]
     if not comparisons:
         return []
     alpha = _get(settings, "compare", "alpha", default=0.05)
@@ -366,7 +362,7 @@ def _comparison_sentences(material, settings: dict) -> list[str]:
         "Siden G² behandler hver forekomst som uavhengig, testet vi også med Fishers eksakte test om ordet "
         "forekommer i flere dokumenter i den ene gruppen enn i den andre (hvert dokument telles én gang)."
     )
-    if any(_has(c.themes) for c in comparisons):
+    if any(has_rows(c.themes) for c in comparisons):
         sentences.append(
             "Andelen dokumenter med hvert tema ble sammenlignet mellom gruppene med Fishers eksakte test "
             "(Benjamini–Hochberg-justert), med 95 % konfidensintervall for differansen (Newcombe)."
@@ -375,7 +371,7 @@ def _comparison_sentences(material, settings: dict) -> list[str]:
 
 
 def _quote_sentences(material) -> list[str]:
-    if not _has(material.quotes):
+    if not has_rows(material.quotes):
         return []
     sentences = [
         f"Sitatkandidatene ({_plural(len(material.quotes), 'sitat', 'sitater')}) ble avidentifisert automatisk: "

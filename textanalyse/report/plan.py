@@ -23,6 +23,7 @@ from typing import Callable
 import pandas as pd
 
 from textanalyse.report import figures as figs
+from textanalyse.report.labels import has_rows
 
 FIGURE_FOLDER = "figurer"
 DEFAULT_ALPHA = 0.05
@@ -40,10 +41,6 @@ def slug(text) -> str:
         text = text.replace(source, target)
     text = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
     return text[:60].strip("_") or "x"
-
-
-def _has(table) -> bool:
-    return isinstance(table, pd.DataFrame) and len(table.columns) > 0 and len(table) > 0
 
 
 def _questions(table: pd.DataFrame) -> list[str | None]:
@@ -125,14 +122,14 @@ def figure_plan(result) -> list[FigureSpec]:
                     lambda path, rows=rows: figs.bar_chart(rows, path, top=20, title="Mest brukte ord", svg=True),
                     svg=True, caption=f"De 20 mest brukte ordene: {label}" if label else "De 20 mest brukte ordene")
         summary = material.theme_summary
-        if _has(summary) and {"theme", "share", "ci_low", "ci_high"} <= set(summary.columns):
+        if has_rows(summary) and {"theme", "share", "ci_low", "ci_high"} <= set(summary.columns):
             for question in _questions(summary):
                 rows = _rows_for(summary, question)
                 add((index, "themes", question), (stem, question or "", "temaer"),
                     lambda path, rows=rows: figs.theme_chart(rows, path, svg=True), svg=True,
                     caption="Andel dokumenter per tema med 95 % konfidensintervall (Wilson)")
         for column, table in (material.theme_summary_by_group or {}).items():
-            if not _has(table) or not {"theme", "share", "ci_low", "ci_high"} <= set(table.columns):
+            if not has_rows(table) or not {"theme", "share", "ci_low", "ci_high"} <= set(table.columns):
                 continue
             for question in _questions(table):
                 rows = _rows_for(table, question)
@@ -144,7 +141,7 @@ def figure_plan(result) -> list[FigureSpec]:
         for number, comparison in enumerate(material.comparisons):
             _plan_comparison(add, index, stem, number, comparison, alpha)
         waves = getattr(material, "waves", None)
-        if waves is not None and _has(waves.themes):
+        if waves is not None and has_rows(waves.themes):
             for question in _questions(waves.themes):
                 add((index, "waves", question), (stem, question or "", "bolger"),
                     lambda path, rows=_rows_for(waves.themes, question), sizes=waves.sizes: figs.wave_chart(
@@ -156,7 +153,7 @@ def figure_plan(result) -> list[FigureSpec]:
 
 def _plan_comparison(add, index, stem, number, comparison, alpha) -> None:
     keyness = comparison.keyness
-    if _has(keyness) and {"word", "g2", "log_ratio", "p_adjusted"} <= set(keyness.columns):
+    if has_rows(keyness) and {"word", "g2", "log_ratio", "p_adjusted"} <= set(keyness.columns):
         labels = None
         if comparison.target is not None and comparison.reference is not None:
             labels = (str(comparison.target), str(comparison.reference))
@@ -168,7 +165,7 @@ def _plan_comparison(add, index, stem, number, comparison, alpha) -> None:
                 caption="Nøkkelord: lengden er log-ratio; heltrukne stolper er signifikante etter "
                         "Benjamini–Hochberg-justering")
     themes = comparison.themes
-    if _has(themes) and {"theme", "share_target", "ci_low_target", "ci_high_target"} <= set(themes.columns) and (
+    if has_rows(themes) and {"theme", "share_target", "ci_low_target", "ci_high_target"} <= set(themes.columns) and (
             "group" in themes.columns or {"share_reference", "ci_low_reference", "ci_high_reference"} <= set(themes.columns)):
         labels = None
         if comparison.target is not None and comparison.reference is not None and "group" not in themes.columns:

@@ -15,7 +15,8 @@ import pandas as pd
 
 from textanalyse.report.html_tables import esc, table_html
 from textanalyse.report.labels import format_cell, heading
-from textanalyse.report.plan import FigureSpec, _group_values, _has, _question_text, _questions, _rows_for, slug
+from textanalyse.report.labels import has_rows
+from textanalyse.report.plan import FigureSpec, _group_values, _question_text, _questions, _rows_for, slug
 
 HTML_TOP_WORDS = 30
 GROUP_TOP_WORDS = 10
@@ -79,9 +80,9 @@ class _Ids:
         return candidate
 
 
-def _overview_section(material, ids) -> str:
+def overview_sentences(material) -> list[str]:
+    """The plain sentences that open a material's overview (the HTML and the Word report)."""
     corpus = material.corpus
-    parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
     documents = len(corpus.documents)
     if material.kind == "transcripts":
         informants = corpus.documents["respondent"].astype(str).nunique() if documents else 0
@@ -89,31 +90,35 @@ def _overview_section(material, ids) -> str:
             turns, counted = "replikker", "Både informantenes og intervjuerens replikker er talt"
         else:
             turns, counted = "informantreplikker", "Bare informantenes replikker er talt"
-        parts.append(f"<p>{esc(documents)} transkripsjoner med {esc(informants)} informanter og "
-                     f"{esc(len(corpus.segments))} {turns}. {counted}; "
-                     "tidsstempler og transkribentens merknader er fjernet.</p>")
+        sentences = [f"{documents} transkripsjoner med {informants} informanter og {len(corpus.segments)} {turns}. "
+                     f"{counted}; tidsstempler og transkribentens merknader er fjernet."]
     else:
         respondents = set(corpus.documents["respondent"].astype(str))
         if len(corpus.nonanswers):
             respondents |= set(corpus.nonanswers["respondent"].astype(str))
         nonanswers = corpus.nonanswers
         empty = int((nonanswers["reason"] == "empty").sum()) if "reason" in nonanswers else 0
-        other = len(nonanswers) - empty
-        parts.append(f"<p>{esc(documents)} svar fra {esc(len(respondents))} respondenter er analysert. "
-                     f"{esc(len(nonanswers))} svar er satt til side ({esc(empty)} tomme og {esc(other)} ikke-svar); "
-                     "de står i arket «Ikke-svar» i tabeller.xlsx.</p>")
+        sentences = [f"{documents} svar fra {len(respondents)} respondenter er analysert. {len(nonanswers)} svar er "
+                     f"satt til side ({empty} tomme og {len(nonanswers) - empty} ikke-svar); de står i arket "
+                     "«Ikke-svar» i tabeller.xlsx."]
     if material.language_split:
-        split = ", ".join(f"{esc(value)} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else esc(key)}"
+        split = ", ".join(f"{value} på {'bokmål' if key == 'nb' else 'nynorsk' if key == 'nn' else key}"
                           for key, value in material.language_split.items())
-        parts.append(f"<p>Målform per dokument: {split}.{_language_basis_sentence(material)}</p>")
+        sentences.append(f"Målform per dokument: {split}.{_language_basis_sentence(material)}")
+    return sentences
+
+
+def _overview_section(material, ids) -> str:
+    parts = [f'<section id="{ids(material.name, "oversikt")}"><h3>Oversikt over materialet</h3>']
+    parts += [f"<p>{esc(sentence)}</p>" for sentence in overview_sentences(material)]
     parts.append(table_html(material.overview))
-    if _has(material.groups):
+    if has_rows(material.groups):
         parts.append("<h4>Grupper</h4>")
         groups = material.groups.copy()
         if "value" in groups.columns:
             groups["value"] = groups["value"].map(lambda v: "(uten verdi)" if str(v).strip() in ("", "nan") else v)
         parts.append(table_html(groups))
-    if _has(material.filter_report):
+    if has_rows(material.filter_report):
         parts.append("<h4>Hva filtrene fjernet</h4>")
         report = material.filter_report.copy()
         if "words" in report.columns:
@@ -155,7 +160,7 @@ def _frequency_section(material, index, plan, figures, ids) -> str:
         parts.append(table_html(rows, columns=columns + extra, max_rows=HTML_TOP_WORDS))
         parts.append("</article>")
     for column, table in (material.frequencies_by_group or {}).items():
-        if not _has(table) or column not in table.columns or not {"word", "count"} <= set(table.columns):
+        if not has_rows(table) or column not in table.columns or not {"word", "count"} <= set(table.columns):
             continue
         parts.append(f'<article id="{ids(material.name, "ord-etter", column)}">'
                      f"<h4>Mest brukte ord etter {esc(column)}</h4>")
@@ -191,15 +196,15 @@ def _side_by_side(rows: pd.DataFrame, column: str, *, caption: str) -> str:
 
 def _theme_section(material, index, plan, figures, ids, codebook_name) -> str:
     summary = material.theme_summary
-    by_group = {k: v for k, v in (material.theme_summary_by_group or {}).items() if _has(v)}
-    if not _has(summary) and not by_group:
+    by_group = {k: v for k, v in (material.theme_summary_by_group or {}).items() if has_rows(v)}
+    if not has_rows(summary) and not by_group:
         return ""
     parts = [f'<section id="{ids(material.name, "temaer")}"><h3>Temaer</h3>']
     book = f"kodeboken «{esc(codebook_name)}»" if codebook_name else "kodeboken"
     parts.append(f"<p>Andel dokumenter kodet med hvert tema etter {book}, med 95 % konfidensintervall (Wilson). "
                  "Passasjer er antall kodede svar eller replikker.</p>")
     columns = ["theme", "documents_coded", "documents_total", "share", "ci_low", "ci_high", "passages"]
-    if _has(summary):
+    if has_rows(summary):
         for question in _questions(summary):
             rows = _rows_for(summary, question)
             label = _question_text(material, question)
@@ -220,7 +225,7 @@ def _theme_section(material, index, plan, figures, ids, codebook_name) -> str:
             front = [column] if column in rows.columns else []
             extra = [c for c in rows.columns if c not in columns and c not in front and c != "question"]
             parts.append(table_html(rows, columns=front + extra + columns))
-    if _has(material.theme_cooccurrence):
+    if has_rows(material.theme_cooccurrence):
         from textanalyse.tables import flat, table_spec
 
         parts.append("<h4>Samforekomst av temaer</h4><p>Antall dokumenter som er kodet med begge temaene; "
@@ -264,7 +269,7 @@ def _with_significance(table: pd.DataFrame, alpha: float) -> tuple[pd.DataFrame,
 
 
 def _comparison_section(material, index, plan, figures, ids, alpha) -> str:
-    comparisons = [c for c in material.comparisons if _has(c.keyness) or _has(c.themes)]
+    comparisons = [c for c in material.comparisons if has_rows(c.keyness) or has_rows(c.themes)]
     if not comparisons:
         return ""
     parts = [f'<section id="{ids(material.name, "sammenligninger")}"><h3>Sammenligninger mellom grupper</h3>',
@@ -283,7 +288,7 @@ def _comparison_section(material, index, plan, figures, ids, alpha) -> str:
         parts.append(f"<p>{who}.</p>")
         labels = _side_labels(comparison)
         keyness = comparison.keyness
-        if _has(keyness):
+        if has_rows(keyness):
             for group in _group_values(keyness):
                 rows = keyness if group is None else keyness[keyness["group"].astype(str) == group]
                 if "g2" in rows.columns:
@@ -301,7 +306,7 @@ def _comparison_section(material, index, plan, figures, ids, alpha) -> str:
                 parts.append(table_html(rows, columns=present + extra, header_labels=header, row_classes=classes,
                                         note_full="tabeller.xlsx (med p-verdi før justering)"))
         themes = comparison.themes
-        if _has(themes):
+        if has_rows(themes):
             parts.append("<h5>Temaer</h5>")
             parts.append(_image(figures, plan.get((index, "compare_themes", original)),
                                 f"Temaer {comparison.name}"))
@@ -315,7 +320,7 @@ def _comparison_section(material, index, plan, figures, ids, alpha) -> str:
 
 
 def _topic_section(material, ids) -> str:
-    if not _has(material.topics):
+    if not has_rows(material.topics):
         return ""
     parts = [f'<section id="{ids(material.name, "emner")}"><h3>Emner (NMF)</h3>']
     stability = material.topic_stability
@@ -333,7 +338,7 @@ def _topic_section(material, ids) -> str:
         values = pd.to_numeric(material.topics["stability"], errors="coerce")
         classes = ["ustabil" if value < 0.5 else "" for value in values.fillna(1.0)]
     parts.append(table_html(material.topics, columns=columns + extra, row_classes=classes or None))
-    if _has(material.topic_left_out):
+    if has_rows(material.topic_left_out):
         parts.append(f"<p class=\"merknad\">{esc(len(material.topic_left_out))} tekster er holdt utenfor "
                      "emneanalysen (se arket «Utenfor emner»).</p>")
     parts.append(_codebook_misses_part(material))
@@ -351,7 +356,7 @@ def _codebook_misses_part(material) -> str:
              f"{esc(summary['clustered'])} av dem er gruppert etter felles ord; gruppene under er kandidater til nye "
              "tema (eller til nye mønstre i eksisterende tema), med typiske svar (avidentifisert). "
              "Les svarene før dere gir gruppen et navn.</p>"]
-    if _has(material.codebook_misses):
+    if has_rows(material.codebook_misses):
         parts.append(table_html(material.codebook_misses, columns=[
             "candidate", "label", "size", "top_words", "stability", "typical_answers"]))
     return "".join(parts)
@@ -369,7 +374,7 @@ def _language_basis_sentence(material) -> str:
     texts = {BASIS_FIXED: "fastsatt i oppsettet",
              BASIS_CLASSIFIER: f"gjenkjent fra alle svarene til samme {unit} (klassifikator og rene nynorsk-/bokmålsformer)",
              BASIS_MAJORITY: "satt til materialets flertall fordi teksten var for kort til å avgjøre"}
-    parts = [f"{esc(int(counts[basis]))} {text}" for basis, text in texts.items() if counts.get(basis, 0)]
+    parts = [f"{int(counts[basis])} {text}" for basis, text in texts.items() if counts.get(basis, 0)]
     return (" Grunnlag: " + "; ".join(parts) + ". Begrunnelsen per dokument står i arket «Målform» i tabeller.xlsx.") if parts else ""
 
 
@@ -377,7 +382,7 @@ QUOTE_ORDER = ["theme_or_word", "rank", "quote", "group", "question", "matched",
 
 
 def _quote_section(material, ids) -> str:
-    if not _has(material.quotes):
+    if not has_rows(material.quotes):
         return ""
     quotes = material.quotes.reset_index(drop=True)
     parts = [f'<section id="{ids(material.name, "sitater")}"><h3>Sitatkandidater</h3>',

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from textanalyse.report.labels import format_cell
+from textanalyse.report.labels import format_cell, has_rows
 
 KEYNESS_ROWS = 15
-
-
-def _has(table) -> bool:
-    return isinstance(table, pd.DataFrame) and len(table.columns) > 0 and len(table) > 0
 
 
 def _cell(row) -> str:
@@ -33,7 +29,7 @@ def level_frame(levels: pd.DataFrame, trends: pd.DataFrame, *, level: str, rank:
         rows = levels[levels[level].astype(str) == value].set_index("theme")
         frame[f"level::{value}"] = [_cell(rows.loc[theme]) if theme in rows.index else "" for theme in frame["theme"]]
     table = pd.DataFrame(frame)
-    if _has(trends):
+    if has_rows(trends):
         trends = trends.set_index("theme")
         table["z"] = [float(trends.loc[t, "z"]) if t in trends.index else float("nan") for t in table["theme"]]
         table["p_adjusted"] = [float(trends.loc[t, "p_adjusted"]) if t in trends.index else float("nan")
@@ -44,12 +40,12 @@ def level_frame(levels: pd.DataFrame, trends: pd.DataFrame, *, level: str, rank:
 
 def _closed_blocks(material):
     """(item, question label, frame, labels) for every closed item and question."""
-    from textanalyse.report.html import _question_text, _questions, _rows_for
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
 
     levels, trends = material.closed_levels, material.closed_trends
     for item, order in (material.closed_order or {}).items():
-        item_rows = levels[levels["item"] == item] if _has(levels) else pd.DataFrame()
-        item_trends = trends[trends["item"] == item] if _has(trends) else pd.DataFrame()
+        item_rows = levels[levels["item"] == item] if has_rows(levels) else pd.DataFrame()
+        item_trends = trends[trends["item"] == item] if has_rows(trends) else pd.DataFrame()
         for question in _questions(item_rows) if len(item_rows) else []:
             frame, labels = level_frame(_rows_for(item_rows, question), _rows_for(item_trends, question),
                                         level="level", rank="level_rank", order=order)
@@ -68,14 +64,14 @@ WAVE_TEXT = ("Andelen svar som er kodet med hvert tema i hver bølge. Trend (z) 
 
 def _too_few(waves) -> list[str]:
     sizes = waves.sizes
-    return list(sizes.loc[sizes["too_few"].astype(bool), "wave"].astype(str)) if _has(sizes) else []
+    return list(sizes.loc[sizes["too_few"].astype(bool), "wave"].astype(str)) if has_rows(sizes) else []
 
 
 def _wave_blocks(material):
-    from textanalyse.report.html import _question_text, _questions, _rows_for
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
 
     waves = material.waves
-    if waves is None or not _has(waves.themes):
+    if waves is None or not has_rows(waves.themes):
         return
     for question in _questions(waves.themes):
         frame, labels = level_frame(_rows_for(waves.themes, question), _rows_for(waves.trends, question),
@@ -85,7 +81,7 @@ def _wave_blocks(material):
 
 def _keyness_rows(waves) -> pd.DataFrame:
     table = waves.keyness
-    if not _has(table):
+    if not has_rows(table):
         return pd.DataFrame()
     table = table.sort_values(["g2", "word"], ascending=[False, True], kind="mergesort").head(KEYNESS_ROWS * 2)
     return table.reset_index(drop=True)
@@ -105,7 +101,8 @@ KEYNESS_COLUMNS = ["word", "count_target", "count_reference", "per_1000_target",
 
 def closed_section_html(material, ids) -> str:
     """The «Lukkede spørsmål» section of ``rapport.html`` ("" when no closed item was given)."""
-    from textanalyse.report.html import _side_by_side, esc, table_html
+    from textanalyse.report.html_tables import esc, table_html
+    from textanalyse.report.sections import _side_by_side
 
     if not material.closed_order:
         return ""
@@ -118,11 +115,11 @@ def closed_section_html(material, ids) -> str:
             current = item
         parts.append(table_html(frame, header_labels=labels, caption=label))
     for item, table in (material.closed_words or {}).items():
-        table = table[table[item].astype(str) != ""] if _has(table) else table
-        if not _has(table):
+        table = table[table[item].astype(str) != ""] if has_rows(table) else table
+        if not has_rows(table):
             continue
         parts.append(f"<h4>Mest brukte ord etter {esc(item)}</h4>")
-        from textanalyse.report.html import _question_text, _questions, _rows_for
+        from textanalyse.report.plan import _question_text, _questions, _rows_for
 
         for question in _questions(table):
             parts.append(_side_by_side(_rows_for(table, question), item, caption=_question_text(material, question)))
@@ -132,7 +129,9 @@ def closed_section_html(material, ids) -> str:
 
 def wave_section_html(material, index, plan, figures, ids) -> str:
     """The «Bølger» section of ``rapport.html`` ("" without a wave column)."""
-    from textanalyse.report.html import _image, _question_text, _questions, _rows_for, _side_by_side, esc, table_html
+    from textanalyse.report.html_tables import esc, table_html
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _image, _side_by_side
 
     waves = material.waves
     if waves is None:
@@ -149,13 +148,13 @@ def wave_section_html(material, index, plan, figures, ids) -> str:
             parts.append(f"<h4>{esc(label)}</h4>")
         parts.append(_image(figures, plan.get((index, "waves", question)), f"Temaer per bølge {label}"))
         parts.append(table_html(frame, header_labels=labels))
-    if _has(waves.words):
+    if has_rows(waves.words):
         parts.append("<h4>Mest brukte ord per bølge</h4>")
         for question in _questions(waves.words):
             parts.append(_side_by_side(_rows_for(waves.words, question), waves.column,
                                        caption=_question_text(material, question)))
     rows = _keyness_rows(waves)
-    if _has(rows):
+    if has_rows(rows):
         parts.append(f"<h4>Nøkkelord: {esc(waves.order[-1])} mot {esc(waves.order[0])}</h4>")
         parts.append(table_html(rows, columns=KEYNESS_COLUMNS, header_labels=_keyness_labels(waves)))
     parts.append("</section>")
@@ -166,7 +165,8 @@ def wave_section_html(material, index, plan, figures, ids) -> str:
 
 def closed_section_docx(report, material, index, plan, figures) -> None:
     """The closed-question section of ``rapport.docx``."""
-    from textanalyse.report.html import _question_text, _questions, _rows_for, _side_by_side_frame
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _side_by_side_frame
 
     if not material.closed_order:
         return
@@ -175,8 +175,8 @@ def closed_section_docx(report, material, index, plan, figures) -> None:
     for item, label, frame, labels in _closed_blocks(material):
         report.table(frame, header_labels=labels, caption=f"Temaer etter {item}: {label}" if label else item)
     for item, table in (material.closed_words or {}).items():
-        table = table[table[item].astype(str) != ""] if _has(table) else table
-        for question in _questions(table) if _has(table) else []:
+        table = table[table[item].astype(str) != ""] if has_rows(table) else table
+        for question in _questions(table) if has_rows(table) else []:
             frame, labels = _side_by_side_frame(_rows_for(table, question), item)
             label = _question_text(material, question)
             report.table(frame, header_labels=labels,
@@ -185,7 +185,8 @@ def closed_section_docx(report, material, index, plan, figures) -> None:
 
 def wave_section_docx(report, material, index, plan, figures) -> None:
     """The wave section of ``rapport.docx``."""
-    from textanalyse.report.html import _question_text, _questions, _rows_for, _side_by_side_frame
+    from textanalyse.report.plan import _question_text, _questions, _rows_for
+    from textanalyse.report.sections import _side_by_side_frame
 
     waves = material.waves
     if waves is None:
@@ -204,12 +205,12 @@ def wave_section_docx(report, material, index, plan, figures) -> None:
         if spec is not None and spec.name in figures:
             report.figure(figures[spec.name], spec.caption)
         report.table(frame, header_labels=labels, caption=f"Temaer per bølge: {label}" if label else "Temaer per bølge")
-    for question in _questions(waves.words) if _has(waves.words) else []:
+    for question in _questions(waves.words) if has_rows(waves.words) else []:
         frame, labels = _side_by_side_frame(_rows_for(waves.words, question), waves.column)
         label = _question_text(material, question)
         report.table(frame, header_labels=labels, caption="Mest brukte ord per bølge" + (f": {label}" if label else ""))
     rows = _keyness_rows(waves)
-    if _has(rows):
+    if has_rows(rows):
         report.table(rows, columns=KEYNESS_COLUMNS, header_labels=_keyness_labels(waves),
                      caption=f"Nøkkelord: {waves.order[-1]} mot {waves.order[0]}")
 

@@ -72,7 +72,7 @@ HEADINGS = {"theme": "Tema", "word": "Ord", "coded": "Svar i enheten", "total": 
 
 def _blocks(unit):
     """(title, display frame, caption) for the unit's theme and word tables, per question."""
-    from textanalyse.report.html import _question_text
+    from textanalyse.report.plan import _question_text
 
     material = unit[0]
     analysis = unit[1]
@@ -118,7 +118,8 @@ def _small_units(result) -> list[str]:
 
 
 def _unit_html(result, name: str, parts: list) -> str:
-    from textanalyse.report.html import CSS, esc, table_html
+    from textanalyse.report.html import CSS
+    from textanalyse.report.html_tables import esc, table_html
     from textanalyse.report.methods import methods_paragraph
 
     small = _small_units(result)
@@ -158,7 +159,8 @@ def _unit_html(result, name: str, parts: list) -> str:
 
 
 def _index_html(result, units: dict, folders: dict) -> str:
-    from textanalyse.report.html import CSS, esc
+    from textanalyse.report.html import CSS
+    from textanalyse.report.html_tables import esc
 
     materials = [m for m in result.materials if m.units]
     rows = []
@@ -225,7 +227,7 @@ def _unit_docx(result, name: str, parts: list) -> bytes:
 def write_unit_reports(result, out_dir, *, docx: bool = False) -> list[str]:
     """Write one report per unit that is large enough, and ``kommuner/index.html``; returns the file names."""
     from textanalyse.atomic import write_bytes
-    from textanalyse.report.html import slug
+    from textanalyse.report.plan import slug
 
     units = _units_by_name(result)
     if not units:

@@ -87,7 +87,7 @@ def validation_section(material, ids) -> str:
     """The report section «Validering av kodingen» (HTML)."""
     if not has_validation(material):
         return ""
-    from textanalyse.report.html import esc, table_html
+    from textanalyse.report.html_tables import esc, table_html
 
     sample = material.coding_sample
     parts = [f'<section id="{ids(material.name, "validering")}"><h3>Validering av kodingen</h3>']

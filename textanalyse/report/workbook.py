@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from textanalyse.atomic import write_bytes
-from textanalyse.report.labels import excel_format, heading
+from textanalyse.report.labels import excel_format, has_rows, heading
 
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -66,10 +66,6 @@ def _short(name: str, limit: int = 12) -> str:
     return re.sub(r"\s+", " ", str(name)).strip()[:limit].rstrip()
 
 
-def _has(table) -> bool:
-    return isinstance(table, pd.DataFrame) and len(table.columns) > 0 and len(table) > 0
-
-
 def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
     """The (sheet base name, table) pairs written to the workbook, in order (see :mod:`textanalyse.tables`)."""
     from textanalyse.report.methods import methods_paragraph
@@ -82,7 +78,7 @@ def workbook_tables(result) -> list[tuple[str, pd.DataFrame]]:
         prefix = f"{_short(material.name)} " if several else ""
         for entry in material_tables(material, prefix=""):
             table = entry.table
-            if entry.sheet is None or not isinstance(table, pd.DataFrame) or not (entry.spec.always or _has(table)):
+            if entry.sheet is None or not isinstance(table, pd.DataFrame) or not (entry.spec.always or has_rows(table)):
                 continue
             if entry.spec.attribute == "filter_report" and "words" in table.columns:
                 table = table.rename(columns={"words": "removed_words"})

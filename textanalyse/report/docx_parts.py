@@ -1,0 +1,91 @@
+"""Word XML details for :mod:`textanalyse.report.docx`: fields, table widths, repeated header
+rows, cell shading and cell text (python-docx has no API for the first four), and shares written
+with their interval in one cell."""
+
+from __future__ import annotations
+
+import pandas as pd
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from textanalyse.report.labels import format_cell
+
+FIGURE_WIDTH_CM = 16.0   # the text width of an A4 page with Word's default margins
+TABLE_FONT_PT = 8
+
+
+def field_char(run, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run._r.append(char)
+
+
+def column_widths(table, lengths: list[int]) -> None:
+    """Widths in proportion to the longest text of each column (capped), over the text width."""
+    table.autofit = False
+    weights = [min(max(length, 4), 40) for length in lengths]
+    total = sum(weights)
+    widths = [Cm(FIGURE_WIDTH_CM * weight / total) for weight in weights]
+    for column, width in zip(table.columns, widths):
+        column.width = width          # the table grid (what LibreOffice and Word lay out from)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    properties.append(repeat)
+
+
+def shade(cell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def fill(cell, text: str, *, bold: bool = False, right: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    if right:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = paragraph.add_run(str(text))
+    run.font.size = Pt(TABLE_FONT_PT)
+    run.bold = bold
+
+
+def with_intervals(table: pd.DataFrame, pairs) -> pd.DataFrame:
+    """Shares written with their interval in one cell, «12,5 % (8,1–18,2)», so wide tables fit a page.
+
+    ``pairs`` maps a share column to its ``(low, high)`` columns; those columns are dropped.
+    """
+    table = table.copy()
+    for share, (low, high) in pairs.items():
+        if not {share, low, high} <= set(table.columns):
+            continue
+        table[share] = [_share_with_interval(share, value, a, b)
+                        for value, a, b in zip(table[share], table[low], table[high])]
+        table = table.drop(columns=[low, high])
+    return table
+
+
+def _share_with_interval(column: str, value, low, high) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    text = format_cell(column, float(value))
+    if pd.isna(low) or pd.isna(high):
+        return text
+    bounds = f"{format_cell(column, float(low))}–{format_cell(column, float(high))}".replace("\u00a0%", "")
+    return f"{text} ({bounds})"
+
+
+SHARE_INTERVALS = {"share": ("ci_low", "ci_high"), "share_target": ("ci_low_target", "ci_high_target"),
+                   "share_reference": ("ci_low_reference", "ci_high_reference"),
+                   "difference": ("difference_low", "difference_high")}
+INTERVAL_LABELS = {"share": "Andel (95 % KI)", "difference": "Forskjell (95 % KI)"}
