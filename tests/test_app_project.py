@@ -135,12 +135,22 @@ def test_other_pages_answer(session):
     added = client.post("/sammenlign/legg-til?kolonne=aldersgruppe&a=18-23&b=67%2B", headers=HTMX,
                         data={"csrf": csrf, "navn": "Unge mot eldre"})
     assert "med i rapporten" in added.text
-    assert '{ column = "aldersgruppe", target = "18-23", reference = "67+", name = "Unge mot eldre" }' in (
+    assert '{column = "aldersgruppe", target = "18-23", reference = "67+", name = "Unge mot eldre"}' in (
         folder / "analyse.toml").read_text(encoding="utf-8")
     topics = ready(client, "/emner")
     assert topics.status_code == 200 and "Emne 1:" in topics.text
     quotes = ready(client, "/sitater")
     assert quotes.status_code == 200 and 'class="sitattekst"' in quotes.text
+    import html
+
+    element, doc_id, question = (html.unescape(v) for v in re.search(
+        r'name="element" value="([^"]*)"><input type="hidden" name="doc_id" value="([^"]*)">'
+        r'<input type="hidden" name="question" value="([^"]*)">', quotes.text).groups())
+    decided = client.post("/sitater/vurder", headers=HTMX, data={
+        "csrf": csrf, "element": element, "doc_id": doc_id, "question": question, "vurdering": "godtatt",
+        "tekst": "Et redigert   sitat om [NAVN]."})
+    assert decided.status_code == 200 and "Et redigert sitat om [NAVN]." in decided.text
+    assert 'decisions = "sitatvalg.csv"' in (folder / "analyse.toml").read_text(encoding="utf-8")
     assert ready(client, "/hjelp").status_code == 200
 
 
@@ -163,6 +173,37 @@ def test_run_reproduces_the_exported_tables(session, tmp_path):
         assert (exported / "tabeller" / name).read_bytes() == (tmp_path / "igjen" / "tabeller" / name).read_bytes(), name
     frequencies = (exported / "tabeller" / "eksempel_ordfrekvenser.csv").read_text(encoding="utf-8")
     assert ",ventetid," not in frequencies
+    _decisions_reach_the_tables(folder, exported, cache)
+
+
+def _decisions_reach_the_tables(folder, exported, cache):
+    """The passage marked wrong and the quote accepted in the app are what the run's tables hold, exactly."""
+    import pandas as pd
+
+    from textanalyse.project import Project
+
+    text = (folder / "analyse.toml").read_text(encoding="utf-8")
+    assert 'decisions = "kodevalg.csv"' in text and 'decisions = "sitatvalg.csv"' in text
+    mark = pd.read_csv(folder / "kodevalg.csv", dtype=str).iloc[0]
+    assert mark["decision"] == "feil"
+    raw = Project.from_config(folder / "analyse.toml", cache_dir=str(cache)).coding(decisions=False).coded
+    key = ["doc_id", "segment", "theme", "start", "end"]
+    raw_keys = raw[key].astype(str).apply(tuple, axis=1)
+    marked = tuple(mark[key])
+    assert marked in set(raw_keys)
+    coded = pd.read_csv(exported / "tabeller" / "eksempel_tema_koding.csv", dtype=str)
+    assert len(coded) == len(raw) - 1 and marked not in set(coded[key].apply(tuple, axis=1))
+    kept = raw[raw_keys != marked]
+    same = kept[(kept["question"] == mark["question"]) & (kept["theme"] == mark["theme"])]
+    shares = pd.read_csv(exported / "tabeller" / "eksempel_tema.csv")
+    row = shares[(shares["question"] == mark["question"]) & (shares["theme"] == mark["theme"])].iloc[0]
+    assert (row["documents_coded"], row["passages"]) == (same["doc_id"].nunique(),
+                                                        len(same.drop_duplicates(["doc_id", "segment"])))
+    accepted = pd.read_csv(folder / "sitatvalg.csv", dtype=str).iloc[0]
+    quotes = pd.read_csv(exported / "tabeller" / "eksempel_sitater.csv", dtype=str)
+    item = quotes[quotes["theme_or_word"] == accepted["theme_or_word"]]
+    assert item[["rank", "doc_id", "quote"]].values.tolist() == [["1", accepted["doc_id"], "Et redigert sitat om [NAVN]."]]
+    assert item["citation"].iloc[0].startswith("«Et redigert sitat om [NAVN].» (")
 
 
 def test_transcript_folder_becomes_a_project(tmp_path):

@@ -26,11 +26,11 @@ DEFAULTS = {
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
-    "themes": {"codebook": "default", "human": []},
+    "themes": {"codebook": "default", "human": [], "decisions": ""},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 1, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
-               "min_words": 8, "max_words": 60},
+               "min_words": 8, "max_words": 60, "decisions": ""},
 }
 MATERIAL_DEFAULTS = {
     "name": "", "survey": "", "transcripts": [], "meta": "", "text_columns": [], "id_column": "",
@@ -45,7 +45,7 @@ CHOICES = {
 }
 # Settings that hold file paths: resolved against the config file's folder.
 PATH_KEYS = {("filters", "stoplists"), ("filters", "variants"), ("themes", "codebook"), ("themes", "human"),
-             ("output", "dir"), ("output", "qdpx_codings")}
+             ("output", "dir"), ("output", "qdpx_codings"), ("themes", "decisions"), ("quotes", "decisions")}
 MATERIAL_PATH_KEYS = {"survey", "transcripts", "meta"}
 
 

@@ -368,12 +368,36 @@ class Project:
         self._filtered.pop(("analysis",), None)
         return self
 
-    def coding(self):
-        """The :class:`~textanalyse.themes.CodingResult` (every coded passage and codebook warnings)."""
+    def coding(self, *, decisions: bool = True):
+        """The :class:`~textanalyse.themes.CodingResult` (every coded passage and codebook warnings).
+
+        With ``themes.decisions`` set, the researcher's marks apply (see :mod:`textanalyse.decisions`):
+        passages marked wrong are left out, passages marked right kept; ``decisions=False`` gives
+        the codebook's own coding (what the app shows for marking; topics use it as features).
+        """
         book = self._require_codebook()
         from textanalyse.themes import code_segments
 
-        return self._cached(("coding",), lambda: code_segments(self.corpus, self.tokens, book), depends_on_filters=False)
+        raw = self._cached(("coding",), lambda: code_segments(self.corpus, self.tokens, book), depends_on_filters=False)
+        path = self.config["themes"]["decisions"]
+        if not decisions or not path:
+            return raw
+
+        def decided():
+            from textanalyse.decisions import apply_coding_decisions, read_coding_decisions
+
+            return dataclasses.replace(raw, coded=apply_coding_decisions(
+                raw.coded, read_coding_decisions(path), segments=self.corpus.segments, themes=book.theme_names))
+        return self._cached(("coding", "decided"), decided, depends_on_filters=False)
+
+    def reload_decisions(self, *, coding: bool = True, quotes: bool = True) -> "Project":
+        """Forget the results that depend on the decision files (after the app changed one of them)."""
+        dropped = {"quotes_decided"} | ({"themes", "coded", "theme_differences", "quotes"} if coding else set())
+        self._stable = {key: value for key, value in self._stable.items()
+                        if key[0] not in dropped and not (coding and key == ("coding", "decided"))}
+        if coding or quotes:
+            self._filtered.pop(("analysis",), None)
+        return self
 
     def _require_codebook(self):
         book = self.codebook
@@ -444,7 +468,7 @@ class Project:
 
             selected = keep_word_classes(self.filtered.kept, pos)
             # Codebook themes are features short answers share (issue 13).
-            themes = self.coding().coded if self.codebook is not None else None
+            themes = self.coding(decisions=False).coded if self.codebook is not None else None
             result = find_topics(self.corpus, selected, k=k, seed=seed, min_words=min_words, themes=themes)
             result.params["pos"] = list(pos)
             self.stamp(result.topics)
@@ -456,7 +480,7 @@ class Project:
         from textanalyse.codebook_misses import codebook_misses
 
         seed = self.config["topics"]["seed"] if seed is _UNSET else seed
-        themes = self.coding().coded
+        themes = self.coding(decisions=False).coded
         return self._cached(("codebook_misses", k, seed), lambda: codebook_misses(
             self.corpus, self.filtered.kept, themes, k=k, seed=seed), depends_on_filters=True)
 
@@ -501,13 +525,15 @@ class Project:
                                 name=spec.get("name") or None) for spec in self.comparison_specs]
 
     def quotes(self, *, words=_UNSET, themes=_UNSET, per_item=_UNSET, min_words=_UNSET, max_words=_UNSET,
-               group_by=_UNSET, positions: bool = False) -> pd.DataFrame:
+               group_by=_UNSET, positions: bool = False, decisions: bool = True) -> pd.DataFrame:
         """De-identified quote candidates for words and codebook themes (see :mod:`textanalyse.quotes`).
 
         ``themes`` left out: the config's ``quotes.themes``, and when that is empty every coded
         theme (as ``run`` does); ``themes=()``: no themes. ``group_by``: the metadata column
         named in the citation (default: the first group column). ``positions``: add ``segment,
-        start, end`` (where each quote stands; the REFI-QDA export uses them).
+        start, end`` (where each quote stands; the REFI-QDA export uses them). With
+        ``quotes.decisions`` set the researcher's decisions apply (``decisions=False``: every
+        candidate, as the app lists them for deciding).
         """
         from textanalyse.quotes import quote_candidates
 
@@ -530,10 +556,17 @@ class Project:
         if themes or (every_theme and self.codebook is not None):
             coded = self.coding().coded
         key = ("quotes", words, themes, per_item, min_words, max_words, group_by, positions)
-        return self._cached(key, lambda: self.stamp(quote_candidates(
+        table = self._cached(key, lambda: self.stamp(quote_candidates(
             self.corpus, self.tokens, words=words, coded=coded, themes=themes, per_item=per_item,
             min_words=min_words, max_words=max_words, group_column=group_by, positions=positions)),
             depends_on_filters=False)
+        path = settings["decisions"]
+        if not decisions or not path:
+            return table
+        from textanalyse.decisions import apply_quote_decisions, read_quote_decisions
+
+        return self._cached(("quotes_decided", *key[1:]), lambda: self.stamp(
+            apply_quote_decisions(table, read_quote_decisions(path))), depends_on_filters=False)
 
     def exclusion_suggestions(self, *, top: int = 40) -> pd.DataFrame:
         """Candidate words for the ambiguity and low-information lists (see :mod:`textanalyse.exclusions`)."""

@@ -91,6 +91,7 @@ def config_inputs(config: dict) -> list[str]:
     paths = [config["config_file"], *config["filters"]["stoplists"], config["filters"]["variants"]]
     if config["themes"]["codebook"] not in ("", "default"):
         paths.append(config["themes"]["codebook"])
+    paths += [config["themes"]["decisions"], config["quotes"]["decisions"]]
     for material in config["material"]:
         paths += [material["survey"], *material["transcripts"], material["meta"]]
     return [path for path in paths if path]
@@ -140,6 +141,9 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
             inputs[material_config["meta"]] = file_sha256(material_config["meta"])
     for sheet in config["themes"].get("human", []):
         inputs[sheet] = file_sha256(sheet)
+    # the researcher's marks on passages and quotes change tables and report, so their content is recorded
+    decisions = {part: {"path": config[section]["decisions"], "sha256": file_sha256(config[section]["decisions"])}
+                 for part, section in (("coding", "themes"), ("quotes", "quotes")) if config[section]["decisions"]}
     word_lists = {}
     for material in materials:
         for stoplist in material.stoplists:
@@ -165,6 +169,7 @@ def build_manifest(config: dict, materials, timings: dict, *, now=None) -> dict:
         "word_lists": word_lists,
         "variants": variants_info,
         "codebook": codebook_info,
+        "decisions": decisions,
         "timings_seconds": dict(timings),
         "notes": {m.name: list(m.notes) for m in materials if m.notes},
         "started": stamp,

@@ -78,11 +78,15 @@ class ProjectFolder:
             raise UserError("Prosjektets analyse.toml kan ikke leses; rett fila eller velg en annen mappe.") from None
 
     def write_raw(self, raw: dict) -> None:
-        """Write the config; it is checked with ``load_config`` and the old text kept if it fails."""
+        """Write the config; it is checked with ``load_config`` and the old text kept if it fails.
+
+        An existing file is edited in place (only the keys that changed), so the researcher's
+        comments and layout stay.
+        """
         from textanalyse.config import load_config
 
-        previous = self.config_path.read_text(encoding="utf-8") if self.config_path.exists() else None
-        write_text(self.config_path, dump_toml(raw))
+        previous = self.config_path.read_text(encoding="utf-8-sig") if self.config_path.exists() else None
+        write_text(self.config_path, dump_toml(raw) if previous is None else edit_toml(previous, raw))
         try:
             load_config(self.config_path)
         except UserError:
@@ -127,13 +131,23 @@ class ProjectFolder:
         return self._read_csv(CODING_FILE, CODING_COLUMNS)
 
     def write_coding_decisions(self, rows) -> None:
+        """Write ``kodevalg.csv`` and name it in ``[themes] decisions``, so ``run`` applies it too."""
         self._write_csv(CODING_FILE, CODING_COLUMNS, rows)
+        self._name_setting("themes", CODING_FILE)
 
     def quote_decisions(self) -> list[dict]:
         return self._read_csv(QUOTES_FILE, QUOTE_COLUMNS)
 
     def write_quote_decisions(self, rows) -> None:
+        """Write ``sitatvalg.csv`` and name it in ``[quotes] decisions``, so ``run`` applies it too."""
         self._write_csv(QUOTES_FILE, QUOTE_COLUMNS, rows)
+        self._name_setting("quotes", QUOTES_FILE)
+
+    def _name_setting(self, section: str, name: str) -> None:
+        raw = self.read_raw()
+        if (raw.get(section) or {}).get("decisions") != name:
+            raw.setdefault(section, {})["decisions"] = name
+            self.write_raw(raw)
 
     def _read_csv(self, name: str, columns) -> list[dict]:
         path = self.path(name)
@@ -173,6 +187,60 @@ def _toml_value(value) -> str:
 def _toml_key(key: str) -> str:
     plain = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
     return key if plain else _toml_value(key)
+
+
+def edit_toml(text: str, raw: dict) -> str:
+    """``text`` (a TOML config) changed to hold ``raw``: only changed keys are rewritten, comments stay.
+
+    Example:
+        >>> print(edit_toml('# mitt prosjekt\\n[filters]\\nmin_length = 4  # NVivo-regelen\\n',
+        ...                 {"filters": {"min_length": 4, "stoplists": ["egne_ord.txt"]}}), end="")
+        # mitt prosjekt
+        [filters]
+        min_length = 4  # NVivo-regelen
+        stoplists = ["egne_ord.txt"]
+    """
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    _merge(document, raw)
+    return tomlkit.dumps(document)
+
+
+def _merge(target, wanted: dict, *, depth: int = 0) -> None:
+    for key in [key for key in target if key not in wanted]:
+        del target[key]
+    for key, value in wanted.items():
+        current = target.get(key)
+        if isinstance(value, dict) and hasattr(current, "items") and not isinstance(current, str):
+            _merge(current, value, depth=depth + 1)
+        elif (isinstance(value, list) and isinstance(current, list) and len(value) == len(current) and value
+              and all(isinstance(v, dict) for v in value) and all(hasattr(c, "items") for c in current)):
+            for inner, item in zip(current, value):
+                _merge(inner, item, depth=depth + 1)
+        elif current is None or _plain(current) != value:
+            target[key] = _item(value, inline=depth > 0 or key == "material")
+
+
+def _item(value, *, inline: bool):
+    """A new value as the config writes it: tables inside a material inline, ``compare`` entries one per line."""
+    import tomlkit
+
+    if isinstance(value, dict) and inline:
+        table = tomlkit.inline_table()
+        table.update({key: _item(item, inline=True) for key, item in value.items()})
+        return table
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        if not inline:
+            return value
+        array = tomlkit.array()
+        array.extend(_item(item, inline=True) for item in value)
+        return array.multiline(True)
+    return value
+
+
+def _plain(value):
+    return value.unwrap() if hasattr(value, "unwrap") else value
 
 
 def dump_toml(raw: dict) -> str:

@@ -50,6 +50,21 @@ def read_human_codings(path) -> pd.DataFrame:
     return read_table(path)
 
 
+def with_decisions(human: pd.DataFrame | None, config: dict, corpora) -> pd.DataFrame | None:
+    """``human`` plus the researcher's marks of ``themes.decisions`` (their own user), for the materials' documents."""
+    path = config["themes"].get("decisions")
+    if not path:
+        return human
+    from textanalyse.decisions import decisions_as_human_codings, read_coding_decisions
+
+    marks = read_coding_decisions(path)
+    known = set().union(*(set(corpus.documents["doc_id"].astype(str)) for corpus in corpora))
+    marks = decisions_as_human_codings(marks[marks["doc_id"].isin(known)])
+    if marks.empty:
+        return human
+    return marks if human is None or human.empty else pd.concat([human, marks], ignore_index=True)
+
+
 def transcript_labels(material_config: dict) -> tuple[tuple, tuple]:
     """``(speaker labels, interviewer labels)`` the transcript reader used for this material."""
     from textanalyse.io.transcripts import DEFAULT_INTERVIEWER_LABELS, DEFAULT_SPEAKER_LABELS
@@ -95,7 +110,8 @@ def _analyse(material_config: dict, config: dict, codebook, *, cache_dir, on_pro
 def project_description(config: dict) -> str:
     return (f"Eksportert fra textanalyse {__version__}: «{config['title']}». Temakodene er laget automatisk av "
             "brukeren «textanalyse (automatisk)» med kodebokens mønstre; koding gjort av personer står på "
-            "sine egne brukere. Sitatkandidater har det avidentifiserte sitatet som notat.")
+            "sine egne brukere (forskerens vurderinger i appen på «forsker (textanalyse app)»; tekstbiter "
+            "vurdert som feil har koden «<tema> (vurdert feil)» og telles ikke i temaet). Sitatkandidater har det avidentifiserte sitatet som notat.")
 
 
 def stamp(config: dict, now: _dt.datetime | None) -> str:
@@ -140,6 +156,7 @@ def export_config(config_path, *, out, overrides=(), cache_dir=None, codebook_on
     if human is None and config["output"].get("qdpx_codings"):
         human = read_human_codings(config["output"]["qdpx_codings"])
     materials = [_analyse(m, config, codebook, cache_dir=cache_dir, on_progress=on_progress) for m in config["material"]]
+    human = with_decisions(human, config, [material.corpus for material in materials])
     project = build_project(materials, title=config["title"], seed=seed or config["title"],
                             created=stamp(config, now), codebook=codebook, human=human,
                             description=project_description(config))
@@ -166,6 +183,7 @@ def export_results(result, folder, *, now: _dt.datetime | None = None) -> str:
             quotes = None
         materials.append(material_for_export(material_config, analysis.corpus, coded=analysis.theme_coded,
                                              quotes=quotes))
+    human = with_decisions(human, config, [analysis.corpus for analysis in result.materials])
     project = build_project(materials, title=config["title"], seed=config["title"], created=stamp(config, now),
                             codebook=codebook, human=human, description=project_description(config))
     write_qdpx(project, Path(folder) / PROJECT_FILE)
