@@ -26,6 +26,7 @@ import pandas as pd
 from textanalyse.coding.agreement import agreement_table
 from textanalyse.coding.learner import (REVIEW_MARGIN, cross_validate, decide, fit_learner, predict_proba,
                                         segment_features)
+from textanalyse.coding.qdpx_sheet import check_texts
 from textanalyse.coding.sheet import (KEY_COLUMNS, ROUND_COLUMN, CodingSheet, combine_sheets, draw_sample,
                                       read_sheet, segment_table, write_sheet)
 from textanalyse.errors import UserError
@@ -62,6 +63,7 @@ def _human_codes(sheet: CodingSheet, segments: pd.DataFrame, themes) -> tuple[Co
     if not present.any():
         raise UserError(f"{sheet.source}: none of the sheet's doc_id/segment pairs is in this material; "
                         "read the material with the same input options (--text-col, --id-col) as for the sheet")
+    check_texts(sheet, segments)
     rows = np.flatnonzero(present)
     codes = sheet.codes.iloc[rows].reset_index(drop=True)
     for theme in themes:

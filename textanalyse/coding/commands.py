@@ -51,7 +51,8 @@ def register(main, cli) -> None:
     @cli.input_options
     @click.option("--codebook", metavar="FILE", help="Codebook YAML (default: the shipped one).")
     @click.option("--human", multiple=True, required=True, metavar="FILE",
-                  help="The filled-in coding sheet(s) (.xlsx/.csv; repeat for round 2 …).")
+                  help="The filled-in coding sheet(s) (.xlsx/.csv, or a .qdpx coded in NVivo/MAXQDA/ATLAS.ti "
+                       "from export-qdpx; repeat for round 2 …).")
     @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the cross-validation folds.")
     @click.option("--out", required=True, callback=cli.table_path, help="Every coded segment: FILE.csv/.xlsx.")
     @click.option("--agreement-out", metavar="FILE", callback=cli.table_path,

@@ -256,14 +256,18 @@ def _write_instructions(sheet, *, themes, descriptions, rows, round_number, abou
 
 # ------------------------------------------------------------------ reading
 def read_sheet(path, *, themes=None) -> CodingSheet:
-    """Read a filled-in coding sheet (XLSX or CSV).
+    """Read a filled-in coding sheet (XLSX or CSV), or a coded ``.qdpx`` (see :mod:`~textanalyse.coding.qdpx_sheet`).
 
     ``themes``: the codebook's theme names; when given, every theme column must be one of them.
     """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".qdpx", ".qde"):   # coded in NVivo, MAXQDA or ATLAS.ti from our export
+        from textanalyse.coding.qdpx_sheet import read_qdpx_sheet
+
+        return read_qdpx_sheet(path, themes=themes)
     if not path.exists():
         raise UserError(f"{path}: coding sheet not found; check the path")
-    suffix = path.suffix.lower()
     try:
         if suffix == ".xlsx":
             with pd.ExcelFile(path, engine="openpyxl") as book:
@@ -274,7 +278,7 @@ def read_sheet(path, *, themes=None) -> CodingSheet:
 
             table = read_table(path)
         else:
-            raise UserError(f"{path}: a coding sheet must be .xlsx or .csv")
+            raise UserError(f"{path}: a coding sheet must be .xlsx, .csv or a coded .qdpx")
     except UserError:
         raise
     except Exception as error:  # a damaged or foreign file: name it, never show its cells
