@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from textanalyse.errors import UserError
@@ -110,11 +111,13 @@ def apply_coding_decisions(coded: pd.DataFrame, decisions: pd.DataFrame, *, segm
     if decisions is None or decisions.empty:
         return coded
     key = _passage_keys(coded)
-    marks = decisions.set_index(_PASSAGE_KEY)["decision"]
-    marks.index = _passage_keys(decisions)
-    wrong = set(marks.index[marks.eq(WRONG)])
-    result = coded[~key.isin(wrong)] if wrong else coded
-    right = decisions[decisions["decision"].eq(RIGHT) & ~_passage_keys(decisions).isin(set(key))]
+    marked = _passage_keys(decisions)
+    wrong = {k for k, decision in zip(marked, decisions["decision"]) if decision == WRONG}
+    result = coded[np.fromiter((k not in wrong for k in key), dtype=bool, count=len(key))] if wrong else coded
+    coded_keys = set(key)
+    right = decisions[np.fromiter((decision == RIGHT and k not in coded_keys
+                                   for k, decision in zip(marked, decisions["decision"])), dtype=bool,
+                                  count=len(marked))]
     if themes is not None:
         right = right[right["theme"].isin(list(themes))]
     if len(right):
@@ -135,9 +138,10 @@ def apply_coding_decisions(coded: pd.DataFrame, decisions: pd.DataFrame, *, segm
     return result.reset_index(drop=True)
 
 
-def _passage_keys(table: pd.DataFrame) -> pd.Index:
-    return pd.Index(list(zip(table["doc_id"].astype(str), table["segment"].astype(int), table["theme"].astype(str),
-                             table["start"].astype(int), table["end"].astype(int))))
+def _passage_keys(table: pd.DataFrame) -> list[tuple]:
+    return list(zip(table["doc_id"].astype(str).tolist(), table["segment"].astype(int).tolist(),
+                    table["theme"].astype(str).tolist(), table["start"].astype(int).tolist(),
+                    table["end"].astype(int).tolist()))
 
 
 def apply_quote_decisions(quotes: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:

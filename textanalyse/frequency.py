@@ -63,27 +63,53 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     n_words = max(len(words), 1)
     key = blocks * n_words + word_codes
     unique_keys, key_codes, counts = np.unique(key, return_inverse=True, return_counts=True)
+    totals = np.bincount(unique_keys // n_words, weights=counts)   # every kept word counts in the percentages
+    if top is not None:
+        # Only the rows that can reach a table's top are described further (on a million words,
+        # documents and similar words for every word are most of the work).
+        chosen = _top_candidates(unique_keys // n_words, counts, top)
+        renumber = np.full(len(unique_keys), -1, dtype=np.int64)
+        renumber[chosen] = np.arange(len(chosen))
+        unique_keys, counts = unique_keys[chosen], counts[chosen]
+        key_codes = renumber[key_codes]
+        inside = key_codes >= 0
+        key_codes, doc_codes, lower_codes = key_codes[inside], doc_codes[inside], lower_codes[inside]
     doc_pairs = distinct_codes(key_codes.astype(np.int64) * len(doc_names) + doc_codes)
     document_counts = np.bincount(doc_pairs // len(doc_names), minlength=len(unique_keys))
     n_lowers = max(len(lowers), 1)
     form_pairs, form_counts = np.unique(key_codes.astype(np.int64) * n_lowers + lower_codes, return_counts=True)
-    lower_rank = _alphabetical_rank(lowers)
     similar = _similar_labels(form_pairs // n_lowers, lowers[form_pairs % n_lowers], form_counts, len(unique_keys),
-                              form_rank=lower_rank[form_pairs % n_lowers])
+                              form_rank=_subset_rank(lowers, form_pairs % n_lowers))
     block_codes = unique_keys // n_words
     table = pd.DataFrame({key_name: [block_values[b][i] for b in block_codes] for i, key_name in enumerate(keys)})
     table["word"] = words[unique_keys % n_words]
     table["count"] = counts.astype(np.int64)
-    totals = np.bincount(block_codes, weights=counts)
     table["weighted_percentage"] = np.round(100.0 * counts / totals[block_codes], 2)
     table["documents"] = document_counts.astype(np.int64)
     table["similar_words"] = similar
     table["length"] = table["word"].str.len().astype("int64")
-    table = _order_blocks(table, keys, corpus, word_rank=_alphabetical_rank(words)[unique_keys % n_words])
+    table = _order_blocks(table, keys, corpus, word_rank=_subset_rank(words, unique_keys % n_words))
     if top is not None:
         table = table.groupby(keys, sort=False, group_keys=False).head(top)
     return table[keys + FREQUENCY_COLUMNS].reset_index(drop=True)
 
+
+
+def _top_candidates(blocks: np.ndarray, counts: np.ndarray, top: int) -> np.ndarray:
+    """Rows whose count reaches the ``top``-th largest count of their block (ties at the cut included)."""
+    order = np.lexsort((-counts, blocks))
+    starts = np.flatnonzero(np.concatenate(([True], blocks[order][1:] != blocks[order][:-1])))
+    sizes = np.diff(np.append(starts, len(order)))
+    cut = order[starts + np.minimum(sizes, top) - 1]          # the row holding each block's top-th count
+    threshold = np.zeros(int(blocks.max()) + 1 if len(blocks) else 0, dtype=counts.dtype)
+    threshold[blocks[cut]] = counts[cut]
+    return np.flatnonzero(counts >= threshold[blocks])
+
+
+def _subset_rank(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """The alphabetical rank of ``values[codes]`` among the values used (same order as ranking them all)."""
+    used, inverse = np.unique(codes, return_inverse=True)
+    return _alphabetical_rank(values[used])[inverse.reshape(-1)]
 
 
 def _alphabetical_rank(values: np.ndarray) -> np.ndarray:

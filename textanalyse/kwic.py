@@ -76,31 +76,37 @@ def kwic(tokens: pd.DataFrame, corpus: Corpus, pattern: str, *, window: int = 5,
     columns = KWIC_COLUMNS + metadata
     if not len(hits):
         return pd.DataFrame(columns=columns)
-    segments = corpus.segments.set_index(["doc_id", "segment"])
-    documents = corpus.documents.set_index("doc_id")
     doc_ids = tokens["doc_id"].astype(object).to_numpy()
+    # plain dicts of the documents hit: one look-up per line instead of pandas' .at on large indexes
+    wanted = set(doc_ids[hits].tolist())
+    segment_rows = corpus.segments[corpus.segments["doc_id"].isin(wanted)]
+    segments = {(doc, int(number)): (text, speaker) for doc, number, text, speaker in zip(
+        segment_rows["doc_id"], segment_rows["segment"], segment_rows["text"], segment_rows["speaker"])}
+    documents = corpus.documents[corpus.documents["doc_id"].isin(wanted)].set_index("doc_id")[
+        list(dict.fromkeys(["respondent", "question", *metadata]))].to_dict("index")
     segment_numbers = tokens["segment"].to_numpy()
     starts, ends = tokens["start"].to_numpy(), tokens["end"].to_numpy()
     is_word = tokens["is_word"].to_numpy()
     rows = []
     for index in hits:
         doc_id, segment = doc_ids[index], segment_numbers[index]
-        text = segments.at[(doc_id, segment), "text"]
+        text, speaker = segments[(doc_id, int(segment))]
+        document = documents[doc_id]
         left_start = _context_edge(index, -1, window, doc_ids, segment_numbers, is_word, starts, ends)
         right_end = _context_edge(index, 1, window, doc_ids, segment_numbers, is_word, starts, ends)
         row = {
             "doc_id": doc_id,
-            "respondent": documents.at[doc_id, "respondent"],
-            "question": documents.at[doc_id, "question"],
+            "respondent": document["respondent"],
+            "question": document["question"],
             "segment": int(segment),
-            "speaker": segments.at[(doc_id, segment), "speaker"],
+            "speaker": speaker,
             "left": " ".join(text[left_start:starts[index]].split()),
             "keyword": text[starts[index]:ends[index]],
             "right": " ".join(text[ends[index]:right_end].split()),
             "lemma": tokens["lemma"].iat[index],
         }
         for column in metadata:
-            row[column] = documents.at[doc_id, column]
+            row[column] = document[column]
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 

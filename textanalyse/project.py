@@ -269,6 +269,29 @@ class Project:
         self._filtered = {}
         return self
 
+    def has_filtered(self) -> bool:
+        """Whether the filtered table of the current filter options is computed."""
+        return ("filtered",) in self._filtered
+
+    def extend_stoplist(self, path) -> "Project":
+        """The user stop list ``path`` changed on disk; filter-dependent results are recomputed.
+
+        When words were only added to it and it is the last filter (no ``exclude_words``), the
+        filtered table is narrowed (:func:`textanalyse.filters.narrow`, same result) instead of
+        filtering every token again.
+        """
+        from textanalyse.filters import narrow, user_stoplist
+
+        previous = self._filtered.get(("filtered",))
+        self._filtered = {}
+        lists = self.filters.stoplists
+        if previous is None or not lists or str(lists[-1]) != str(path) or self.filters.exclude_words:
+            return self
+        new = user_stoplist(path)
+        if previous.stoplists and previous.stoplists[-1].name == new.name and previous.stoplists[-1].words <= new.words:
+            self._filtered[("filtered",)] = narrow(previous, new, keep_words=self.filters.keep_words)
+        return self
+
     def with_filters(self, **changes) -> "Project":
         """A copy with other filter options sharing the corpus, annotation and filter-free results."""
         other = copy.copy(self)

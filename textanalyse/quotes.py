@@ -143,8 +143,9 @@ def _columns(positions: bool) -> list[str]:
 
 
 def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words: int) -> pd.DataFrame:
-    texts = corpus.segments.set_index(["doc_id", "segment"])["text"]
-    respondents = corpus.documents.set_index("doc_id")["respondent"]
+    segments, documents = corpus.segments, corpus.documents   # plain dicts: one look-up per hit
+    texts = dict(zip(zip(segments["doc_id"].astype(str), segments["segment"].astype(int)), segments["text"]))
+    respondents = dict(zip(documents["doc_id"].astype(str), documents["respondent"]))
     sentence_cache: dict = {}
     rows = []
     for item, kind, doc_id, segment, start, end, matched in hits[

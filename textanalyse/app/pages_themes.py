@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from textanalyse.app.folder import CODEBOOK_FILE
 from textanalyse.app.pages_words import _choices, ensure_coded
-from textanalyse.app.web import figure_url, one, read_form, render
+from textanalyse.app.web import figure_url, one, read_form, render, table_key
 from textanalyse.errors import UserError
 
 PASSAGE_LIMIT = 60
@@ -18,10 +18,18 @@ DECISIONS = {"riktig": "Riktig", "feil": "Feil"}
 
 
 def _codebook_data(workspace) -> dict:
+    """The codebook file as data (read once per version of the file; a copy the caller may change)."""
+    import copy
+
+    from textanalyse.app.workspace import file_stamp
+
     path = workspace.codebook_path()
     if path is None:
         raise UserError("Prosjektet bruker ingen kodebok.")
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = workspace.cached(("codebook-data", file_stamp(path)),
+                            lambda: yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {})
+    return copy.deepcopy(data)
 
 
 def _project_codebook(workspace):
@@ -47,11 +55,10 @@ def themes_context(request: Request, *, message: str = "", error: str = "", edit
     chosen = _choices(request)
     name, question, group = chosen["name"], chosen["question"], chosen["group"]
     book, coding = workspace.coding(name)
-    stamp = workspace.theme_stamp()
     # the shares the report shows: the researcher's right/wrong marks applied by the core
     summary = workspace.compute(name, lambda project: project.themes(group_by=group or None))
     rows = summary[summary["question"] == question]
-    chart = figure_url(request, f"tema|{name}|{question}|{group}|{stamp}",
+    chart = figure_url(request, f"tema|{question}|{group}|{table_key(rows)}",
                        lambda path: theme_chart(rows, path, group_column=group or None,
                                                 title=f"Andel svar per tema: {chosen['labels'].get(question, question)}"))
     theme = request.query_params.get("tema") or (book.theme_names[0] if book.theme_names else "")

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from textanalyse.app.pages_words import _choices, ensure_coded, ensure_computed, ensure_loaded
-from textanalyse.app.web import figure_url, one, progress_page, read_form, render
+from textanalyse.app.web import figure_url, one, progress_page, read_form, render, table_key
 from textanalyse.errors import UserError
 
 QUOTE_DECISIONS = ("godtatt", "avvist")
@@ -41,15 +41,13 @@ def compare_context(request: Request) -> dict:
     reference = request.query_params.get("b") or (defaults.get("reference") if defaults.get("column") == column else "") or values[1]
     if target not in values or reference not in values or target == reference:
         raise UserError("Velg to forskjellige grupper fra listene.")
-    stamp = workspace.filter_stamp()
-
     def compute(project):
         themes = pd.DataFrame()
         if project.codebook is not None:
             themes = project.theme_differences(column, target=target, reference=reference)
         return project.keyness(column, target=target, reference=reference), themes
     table, themes = workspace.compute(name, compute)
-    chart = figure_url(request, f"keyness|{name}|{column}|{target}|{reference}|{stamp}",
+    chart = figure_url(request, f"keyness|{target}|{reference}|{table_key(table)}",
                        lambda path: _plot_keyness(table, path, labels=(target, reference)))
     return {**chosen, "columns": columns, "column": column, "values": values, "target": target,
             "reference": reference, "keyness": table.head(40).to_dict("records"), "tested": len(table),
@@ -126,7 +124,7 @@ async def topics_page(request: Request) -> Response:
 def quotes_table(workspace, name) -> pd.DataFrame:
     """Every quote candidate (before the researcher's decisions, so each can be decided again)."""
     return workspace.cached(quotes_key(workspace, name), lambda: workspace.compute(
-        name, lambda project: project.quotes(decisions=False)))
+        name, lambda project: project.quotes(decisions=False), locked=False), locked=False)
 
 
 def _quote_key(row) -> tuple:

@@ -154,23 +154,23 @@ def _kwic_tokens(material, patterns, question: str):
     """
     import numpy as np
 
+    from textanalyse.corpus import column_codes
     from textanalyse.kwic import matching_tokens
 
     tokens = material.tokens
-    in_question = material.corpus.documents.loc[material.corpus.documents["question"] == question, "doc_id"]
-    chosen_docs = tokens["doc_id"].astype(str).isin(set(in_question)).to_numpy()
+    documents = material.corpus.documents
+    doc_codes, doc_names = column_codes(tokens["doc_id"])     # integer codes: no strings per token
+    in_question = pd.Index(doc_names.astype(str)).isin(documents.loc[documents["question"] == question, "doc_id"])
     hits = np.zeros(len(tokens), dtype=bool)
     for pattern in patterns:
         hits |= matching_tokens(tokens, pattern)
-    hits &= chosen_docs
+    hits &= in_question[doc_codes]
     total = int(hits.sum())
     first = np.flatnonzero(hits)[:KWIC_LIMIT]
-    keys = set(zip(tokens["doc_id"].astype(str).to_numpy()[first], tokens["segment"].to_numpy()[first]))
-    docs = {doc for doc, _ in keys}
-    candidate = tokens["doc_id"].astype(str).isin(docs).to_numpy()
-    rows = np.flatnonzero(candidate)
-    pairs = zip(tokens["doc_id"].astype(str).to_numpy()[rows], tokens["segment"].to_numpy()[rows])
-    keep = rows[np.fromiter(((d, g) in keys for d, g in pairs), dtype=bool, count=len(rows))]
+    segments = tokens["segment"].to_numpy().astype(np.int64)
+    span = int(segments.max()) + 1 if len(segments) else 1
+    wanted = np.unique(doc_codes[first].astype(np.int64) * span + segments[first])
+    keep = np.flatnonzero(pd.Index(doc_codes.astype(np.int64) * span + segments).isin(wanted))   # hashed look-up
     return tokens.iloc[keep], total
 
 

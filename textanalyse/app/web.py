@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, quote
@@ -96,21 +97,33 @@ def user_error(message: str) -> UserError:
 FIGURE_FOLDER = ".textanalyse/figurer"
 
 
-def figure_url(request: Request, key: str, draw) -> str:
-    """Draw a report figure once per ``key`` into the project's private folder; its URL for ``<img>``.
+_FIGURE_LOCK = threading.Lock()   # matplotlib draws one figure at a time
 
-    ``draw(path)`` is one of the report's own figure functions (``textanalyse.report.figures``).
+
+def figure_url(request: Request, key: str, draw) -> str:
+    """The URL of a report figure for ``<img>``; it is drawn when the browser asks for it, once per ``key``.
+
+    ``draw(path)`` is one of the report's own figure functions (``textanalyse.report.figures``);
+    ``key`` names the figure's content, so the same table is never drawn twice. Drawing waits
+    for the image request, so a page (or a swapped part) answers before its chart is drawn.
     """
     import hashlib
 
-    folder = request.app.state.workspace.folder.root / FIGURE_FOLDER
+    workspace = request.app.state.workspace
     name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + ".png"
-    path = folder / name
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.parent.chmod(0o700)
-        draw(path)
+    if not (workspace.folder.root / FIGURE_FOLDER / name).exists():
+        with _FIGURE_LOCK:
+            if len(workspace.pending_figures) > 200:
+                workspace.pending_figures.clear()
+            workspace.pending_figures[name] = draw
     return f"/figur/{name}"
+
+
+def table_key(table) -> str:
+    """A short fingerprint of a table's content (for :func:`figure_url` keys)."""
+    import hashlib
+
+    return hashlib.sha256(table.to_csv(index=False).encode("utf-8")).hexdigest()[:16]
 
 
 async def figure(request: Request) -> Response:
@@ -119,9 +132,21 @@ async def figure(request: Request) -> Response:
     from starlette.responses import FileResponse
 
     name = request.path_params["name"]
-    path = request.app.state.workspace.folder.root / FIGURE_FOLDER / name
-    if not re.fullmatch(r"[0-9a-f]{24}\.png", name) or not path.is_file():
+    workspace = request.app.state.workspace
+    folder = workspace.folder.root / FIGURE_FOLDER
+    path = folder / name
+    if not re.fullmatch(r"[0-9a-f]{24}\.png", name):
         raise UserError("Figuren finnes ikke lenger; last siden på nytt.")
+    if not path.is_file():
+        with _FIGURE_LOCK:
+            draw = workspace.pending_figures.get(name)
+            if draw is None:
+                raise UserError("Figuren finnes ikke lenger; last siden på nytt.")
+            if not path.is_file():
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+                folder.parent.chmod(0o700)
+                draw(path)
+            workspace.pending_figures.pop(name, None)
     return FileResponse(path, media_type="image/png")
 
 

@@ -49,13 +49,30 @@ def user_message(error: BaseException) -> str:
     return f"Noe gikk galt ({type(error).__name__}); prøv igjen, og meld fra om det gjentar seg."
 
 
-def _file_stamp(path) -> tuple:
+def file_stamp(path) -> tuple:
     """What changes when a file is rewritten (atomic writes replace the file): size and time."""
+    if not path:
+        return ()
     try:
         stat = Path(path).stat()
     except (OSError, TypeError, ValueError):
         return ()
     return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _content_key(filters: tuple):
+    """Filter options and the content of their word lists (``None`` when a list cannot be read)."""
+    if not filters:
+        return None
+    digest = hashlib.sha256()
+    for stamp in filters[1]:
+        if stamp:
+            try:
+                digest.update(Path(stamp[0]).read_bytes())
+            except OSError:
+                return None
+        digest.update(b"\0")
+    return (filters[0], digest.hexdigest())
 
 
 @dataclass
@@ -68,6 +85,8 @@ class _Entry:
     filters: tuple = ()
     codebook: tuple = ()
     decisions: tuple = ((), ())
+    states: dict = field(default_factory=dict)   # earlier filter states' results, by their word lists' content
+    content: tuple | None = None                 # the current filter state's key in ``states``
 
 
 class Workspace:
@@ -83,6 +102,7 @@ class Workspace:
         self._config = None
         self._entries: dict[str, _Entry] = {}
         self._results: dict = {}
+        self.pending_figures: dict = {}          # figure file name -> its drawing function (drawn when asked)
 
     # ------------------------------------------------------------ config
     def config(self) -> dict:
@@ -140,25 +160,47 @@ class Workspace:
                 entry.project = project = fresh
             entry.config = text
         settings = config["filters"]
-        filters = (filter_options(config), tuple(_file_stamp(p) for p in [*settings["stoplists"], settings["variants"]]))
+        filters = (filter_options(config), tuple(file_stamp(p) for p in [*settings["stoplists"], settings["variants"]]))
         if filters != entry.filters:
-            self._refilter(project, entry.filters, filters)
+            self._refilter(entry, entry.filters, filters)
             entry.filters = filters
-        codebook = (config["themes"]["codebook"], _file_stamp(self.codebook_path()) if config["themes"]["codebook"]
+        codebook = (config["themes"]["codebook"], file_stamp(self.codebook_path()) if config["themes"]["codebook"]
                     else ())
         if codebook != entry.codebook:
             if entry.codebook:
                 project.use_codebook(config["themes"]["codebook"])
             entry.codebook = codebook
-        decisions = (_file_stamp(config["themes"]["decisions"]), _file_stamp(config["quotes"]["decisions"]))
+        decisions = (file_stamp(config["themes"]["decisions"]), file_stamp(config["quotes"]["decisions"]))
         if decisions != entry.decisions:
             project.reload_decisions(coding=decisions[0] != entry.decisions[0],
                                      quotes=decisions[1] != entry.decisions[1])
             entry.decisions = decisions
 
-    @staticmethod
-    def _refilter(project, before: tuple, after: tuple) -> None:
-        project.set_filters(**dataclasses.asdict(after[0]))
+    def _refilter(self, entry: _Entry, before: tuple, after: tuple) -> None:
+        """New filter settings or word lists: back to a state seen before, a narrower table, or filter again.
+
+        The last few states' results are kept by the content of their word lists, so «Ta med
+        igjen» after «Utelat ord» is instant; a word added to the own (last) stop list narrows
+        the filtered table (same result as filtering again).
+        """
+        project = entry.project
+        old_key, new_key = entry.content, _content_key(after)
+        entry.content = new_key
+        if old_key is not None and project._filtered:
+            entry.states[old_key] = project._filtered
+            while len(entry.states) > 4:
+                entry.states.pop(next(iter(entry.states)))
+        if new_key in entry.states:
+            project.filters = after[0]
+            project._filtered = entry.states.pop(new_key)
+            return
+        options = after[0]
+        changed = [new[0] for old, new in zip(before[1], after[1]) if old != new and new] if before else []
+        if (before and before[0] == options and len(before[1]) == len(after[1]) and len(changed) == 1
+                and options.stoplists and changed[0] == str(options.stoplists[-1])):
+            project.extend_stoplist(changed[0])
+            return
+        project.set_filters(**dataclasses.asdict(options))
 
     def is_loaded(self, name: str | None = None) -> bool:
         return self.project(name)._tokens is not None
@@ -175,13 +217,21 @@ class Workspace:
                     project.on_progress = None
         return project
 
-    def cached(self, key: tuple, compute):
-        """``compute()`` once per key (keys hold a stamp, so stale results are never returned)."""
+    def cached(self, key: tuple, compute, *, locked: bool = True):
+        """``compute()`` once per key (keys hold a stamp, so stale results are never returned).
+
+        ``locked=False`` for long work that only reads the project (quotes): other pages are
+        not kept waiting behind it.
+        """
         if key in self._results:
             try:
                 return self._results[key]
             except KeyError:           # cleared by another thread just now: compute below
                 pass
+        if not locked:
+            value = compute()
+            self._results[key] = value
+            return value
         with self.lock:
             if key not in self._results:
                 if len(self._results) > 200:
@@ -196,16 +246,12 @@ class Workspace:
         """A key that changes when the config or one of the named side files changes."""
         digest = hashlib.sha256(json.dumps(self.config(), sort_keys=True, default=str).encode())
         for part in parts:
-            digest.update(repr(_file_stamp(part) if part else ()).encode())
+            digest.update(repr(file_stamp(part) if part else ()).encode())
         return digest.hexdigest()[:16]
 
     def filter_stamp(self) -> str:
         settings = self.config()["filters"]
         return self.stamp(*settings["stoplists"], settings["variants"] or "")
-
-    def theme_stamp(self) -> str:
-        config = self.config()
-        return self.stamp(self.codebook_path() or "", config["themes"]["decisions"], config["quotes"]["decisions"])
 
     def codebook_path(self):
         setting = self.config()["themes"]["codebook"]
@@ -235,9 +281,20 @@ class Workspace:
         """The core's frequency table (``frequency.top`` words) per question and, when asked, per group."""
         return self.compute(name, lambda project: project.frequencies(group_by=group_by))
 
-    def compute(self, name: str | None, work):
-        """``work(project)`` under the lock (one computation at a time; the core object is not thread-safe)."""
+    def compute(self, name: str | None, work, *, locked: bool = True):
+        """``work(project)`` under the lock (one computation at a time; the core object is not thread-safe).
+
+        ``locked=False``: on a shallow copy of the project that shares its reading, annotation and
+        remembered results, for long work that must not hold other pages up.
+        """
         project = self.material(name)
+        if not locked:
+            import copy
+
+            with self.lock:
+                project.coding() if project.codebook is not None else None
+                twin = copy.copy(project)
+            return work(twin)
         with self.lock:
             return work(project)
 
