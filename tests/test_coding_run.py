@@ -36,6 +36,7 @@ pipeline = "fast"
 [themes]
 codebook = "default"
 human = ["koding.csv"]
+next_round = 30
 [topics]
 enabled = false
 [quotes]
@@ -80,3 +81,41 @@ def test_theme_shares_carry_kappa_and_the_weak_ones_are_flagged(finished):
     assert {"Validering", "Kodemodeller"} <= set(book.sheetnames)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert any(path.endswith("koding.csv") for path in manifest["input_files_sha256"])
+
+
+def test_run_writes_the_next_round_sheet_exactly_as_code_sheet_round_2(finished, tmp_path):
+    out, result = finished
+    assert "koding_runde2.xlsx" in result.files
+    from textanalyse.coding.sheet import read_sheet
+
+    drawn = read_sheet(out / "koding_runde2.xlsx", themes=load_codebook().theme_names)
+    coded = read_sheet(out.parent / "koding.csv")
+    assert len(drawn.segments) == 30 and set(drawn.segments["runde"]) == {2}
+    assert not set(zip(drawn.segments["doc_id"], drawn.segments["segment"])) & set(
+        zip(coded.segments["doc_id"], coded.segments["segment"]))
+    assert int(drawn.codes.to_numpy().sum()) == 0   # blind: no machine codes shown
+    material = load_material(InputOptions(paths=(str(DEVSET_DIR / "svar.csv"),), text_columns=QUESTIONS,
+                                          id_column="respondent_id", pipeline="fast"))
+    by_hand = code_sheet(material, tmp_path / "runde2.xlsx", codebook=load_codebook(), n=30,
+                         group_by=("aldersgruppe",), round_number=2, human=[out.parent / "koding.csv"])
+    assert drawn.segments[["doc_id", "segment", "question", "aldersgruppe", "text"]].values.tolist() == \
+        by_hand[["doc_id", "segment", "question", "aldersgruppe", "text"]].values.tolist()
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    assert "Neste kodeark (runde 2) har 30 tekster modellen var mest usikker på" in html
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["themes"]["next_round"] == 30
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("next_round = 20", "themes.next_round needs the sheets coded so far in themes.human"),
+    ('human = ["k.csv"]\nnext_round = -1', "themes.next_round must be at least 0, got -1"),
+    ('human = ["k.csv"]\nnext_round = "mange"', "next_round")])
+def test_next_round_is_checked_in_the_config(tmp_path, setting, message):
+    from textanalyse.config import load_config
+    from textanalyse.errors import UserError
+
+    (tmp_path / "svar.csv").write_text("id;bra\n1;God oppfølging.\n", encoding="utf-8")
+    (tmp_path / "analyse.toml").write_text(f'[themes]\n{setting}\n[[material]]\nname = "A"\nsurvey = "svar.csv"\n'
+                                           'text_columns = ["bra"]\n', encoding="utf-8")
+    with pytest.raises(UserError, match=message):
+        load_config(tmp_path / "analyse.toml")

@@ -26,7 +26,7 @@ DEFAULTS = {
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
-    "themes": {"codebook": "default", "human": [], "decisions": ""},
+    "themes": {"codebook": "default", "human": [], "next_round": 0, "decisions": ""},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 1, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
@@ -178,10 +178,12 @@ def _validate(raw: dict, path) -> dict:
             raise UserError(f"{path}: frequency.{key} must be at least 1")
     minimums = {("frequency", "kwic_top"): 0, ("compare", "min_count"): 0, ("compare", "min_documents"): 0,
                 ("topics", "min_words"): 1, ("quotes", "per_item"): 1, ("quotes", "min_words"): 1,
-                ("output", "min_respondents"): 1, ("output", "min_cell"): 1}
+                ("output", "min_respondents"): 1, ("output", "min_cell"): 1, ("themes", "next_round"): 0}
     for (section, key), least in minimums.items():
         if config[section][key] < least:
             raise UserError(f"{path}: {section}.{key} must be at least {least}, got {config[section][key]}")
+    if config["themes"]["next_round"] and not config["themes"]["human"]:
+        raise UserError(f"{path}: themes.next_round needs the sheets coded so far in themes.human")
     if not 0 < config["compare"]["alpha"] < 1:
         raise UserError(f"{path}: compare.alpha must be a number between 0 and 1 (e.g. 0.05), "
                         f"got {config['compare']['alpha']!r}")

@@ -626,10 +626,10 @@ class Project:
             analysis.theme_summary_by_group = {column: self.themes(group_by=column) for column in self.group_by}
             analysis.theme_cooccurrence = self.theme_cooccurrence()
             if config["themes"]["human"]:  # a hand-coded sample: learn it, code the rest, validate
-                from textanalyse.coding.assisted import apply_human_coding
+                from textanalyse.coding.run_step import apply_human_coding
 
                 apply_human_coding(analysis, self, codebook=self.codebook, human=config["themes"]["human"],
-                                   group_columns=self.group_by)
+                                   group_columns=self.group_by, next_round=config["themes"].get("next_round", 0))
         step(1)
         if config["topics"]["enabled"]:
             try:

@@ -71,6 +71,10 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     with atomic_directory(target, overwrite=overwrite, inputs=inputs) as folder:
         files = list(write_report(result, folder))
         files += write_csv_tables(result, folder / "tabeller")
+        if config["themes"]["next_round"]:   # the next active-learning coding sheet
+            from textanalyse.coding.run_step import write_next_round_sheets
+
+            files += write_next_round_sheets(result, folder)
         if config["output"]["qdpx"]:
             from textanalyse.qdpx.export import export_results
 

@@ -1,6 +1,6 @@
 """«Validering av kodingen»: how well the automatic coding agrees with a person (report text only).
 
-Renders what :func:`textanalyse.coding.assisted.apply_human_coding` put on a material
+Renders what :func:`textanalyse.coding.run_step.apply_human_coding` put on a material
 (``coding_validation``, ``coding_models``, ``coding_review``, ``coding_suggestions``,
 ``coding_sample``); computes nothing but formatting. A theme whose kappa is below
 :data:`KAPPA_FLAG` is flagged in the theme tables (column ``low_agreement``), in the theme
@@ -113,7 +113,12 @@ def validation_section(material, ids) -> str:
         parts.append("<h4>Forslag til nye mønstre i kodeboka</h4><p>Ord som går igjen i tekster den manuelle "
                      "kodingen ga et tema, men som kodeboka ikke fant.</p>")
         parts.append(table_html(suggestions))
-    parts.append(f"<p>Manuelt kodet: {sample['n_human']} av {sample['n_segments']} tekster.</p></section>")
+    from textanalyse.coding.run_step import next_round_summary
+
+    parts.append(f"<p>Manuelt kodet: {sample['n_human']} av {sample['n_segments']} tekster.</p>")
+    if next_round_summary(material):
+        parts.append(f"<p>{esc(next_round_summary(material))}</p>")
+    parts.append("</section>")
     return "".join(parts)
 
 
