@@ -14,9 +14,8 @@ from textanalyse.analysis import MaterialAnalysis, RunResult
 from textanalyse.errors import UserError
 from textanalyse.atomic import atomic_directory, check_replaceable
 from textanalyse.config import load_config
-from textanalyse.options import FilterOptions, InputOptions
 from textanalyse.outputs import stamp_results
-from textanalyse.project import Project, filter_options
+from textanalyse.project import Project
 from textanalyse.tables import write_csv_tables
 from textanalyse.wordlists import file_sha256
 
@@ -99,16 +98,6 @@ def config_inputs(config: dict) -> list[str]:
     for material in config["material"]:
         paths += [material["survey"], *material["transcripts"], material["meta"]]
     return [path for path in paths if path]
-
-
-def material_inputs(material: dict, config: dict, *, cache_dir) -> InputOptions:
-    """The input options of one ``[[material]]`` (see :meth:`Project.from_settings`)."""
-    return Project.from_settings(config, material, cache_dir=cache_dir).inputs
-
-
-def material_filters(config: dict) -> FilterOptions:
-    """The filter options of a config (see :func:`textanalyse.project.filter_options`)."""
-    return filter_options(config)
 
 
 def analyse_material(project: Project, *, on_progress=None) -> MaterialAnalysis:

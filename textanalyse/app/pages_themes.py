@@ -42,16 +42,14 @@ def _project_codebook(workspace):
 
 def themes_context(request: Request, *, message: str = "", error: str = "", edit: str | None = None) -> dict:
     from textanalyse.report.figures import theme_chart
-    from textanalyse.themes import theme_summary
 
     workspace = request.app.state.workspace
     chosen = _choices(request)
     name, question, group = chosen["name"], chosen["question"], chosen["group"]
     book, coding = workspace.coding(name)
-    documents = workspace.material(name).corpus.documents
-    stamp = workspace.stamp(workspace.codebook_path())
-    summary = workspace.cached(("theme_summary", name, group, stamp), lambda: theme_summary(
-        coding.coded, documents, group_column=group or None, themes=book.theme_names))
+    stamp = workspace.theme_stamp()
+    # the shares the report shows: the researcher's right/wrong marks applied by the core
+    summary = workspace.compute(name, lambda project: project.themes(group_by=group or None))
     rows = summary[summary["question"] == question]
     chart = figure_url(request, f"tema|{name}|{question}|{group}|{stamp}",
                        lambda path: theme_chart(rows, path, group_column=group or None,

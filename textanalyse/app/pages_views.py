@@ -41,21 +41,14 @@ def compare_context(request: Request) -> dict:
     reference = request.query_params.get("b") or (defaults.get("reference") if defaults.get("column") == column else "") or values[1]
     if target not in values or reference not in values or target == reference:
         raise UserError("Velg to forskjellige grupper fra listene.")
-    settings = config["compare"]
     stamp = workspace.filter_stamp()
 
-    def compute():
-        filtered = workspace.filtered(name)
-        table = keyness(material.tokens, filtered.kept, documents, group_column=column, target=target,
-                        reference=reference, min_count=settings["min_count"], min_documents=settings["min_documents"])
+    def compute(project):
         themes = pd.DataFrame()
-        if workspace.codebook_path() is not None:
-            book, coding = workspace.coding(name)
-            themes = theme_comparison(coding.coded, documents, group_column=column, target=target,
-                                      reference=reference, themes=book.theme_names)
-        return table, themes
-    table, themes = workspace.cached(("compare", name, column, target, reference, stamp,
-                                      workspace.stamp(workspace.codebook_path() or "")), compute)
+        if project.codebook is not None:
+            themes = project.theme_differences(column, target=target, reference=reference)
+        return project.keyness(column, target=target, reference=reference), themes
+    table, themes = workspace.compute(name, compute)
     chart = figure_url(request, f"keyness|{name}|{column}|{target}|{reference}|{stamp}",
                        lambda path: _plot_keyness(table, path, labels=(target, reference)))
     return {**chosen, "columns": columns, "column": column, "values": values, "target": target,
@@ -106,13 +99,7 @@ def topics_key(workspace, name) -> tuple:
 
 
 def compute_topics(workspace, name):
-    from textanalyse.api import keep_word_classes
-    from textanalyse.topics import find_topics
-
-    settings = workspace.config()["topics"]
-    kept = keep_word_classes(workspace.filtered(name).kept, settings["pos"])
-    return find_topics(workspace.material(name).corpus, kept, k=settings["k"], seed=settings["seed"],
-                       min_words=settings["min_words"])
+    return workspace.compute(name, lambda project: project.topics())
 
 
 async def topics_page(request: Request) -> Response:
@@ -137,22 +124,9 @@ async def topics_page(request: Request) -> Response:
 
 # ---------------------------------------------------------------- Sitater
 def quotes_table(workspace, name) -> pd.DataFrame:
-    from textanalyse.quotes import quote_candidates
-
-    config = workspace.config()
-    settings = config["quotes"]
-    groups = workspace.material_config(name)["group_by"]
-
-    def compute():
-        material = workspace.material(name)
-        coded = None
-        if workspace.codebook_path() is not None:
-            coded = workspace.coding(name)[1].coded
-        return quote_candidates(material.corpus, material.tokens, words=settings["words"],
-                                coded=coded if coded is not None and len(coded) else None, themes=settings["themes"],
-                                per_item=settings["per_item"], min_words=settings["min_words"],
-                                max_words=settings["max_words"], group_column=groups[0] if groups else None)
-    return workspace.cached(quotes_key(workspace, name), compute)
+    """Every quote candidate (before the researcher's decisions, so each can be decided again)."""
+    return workspace.cached(quotes_key(workspace, name), lambda: workspace.compute(
+        name, lambda project: project.quotes(decisions=False)))
 
 
 def _quote_key(row) -> tuple:
@@ -178,7 +152,8 @@ def quotes_context(request: Request, *, message: str = "") -> dict:
 
 
 def quotes_key(workspace, name) -> tuple:
-    return ("quotes", name, workspace.stamp(workspace.codebook_path() or ""))
+    config = workspace.config()
+    return ("quotes", name, workspace.stamp(workspace.codebook_path() or "", config["themes"]["decisions"]))
 
 
 async def quotes_page(request: Request) -> Response:

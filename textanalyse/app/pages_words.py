@@ -48,8 +48,12 @@ def ensure_coded(request: Request):
     if workspace.codebook_path() is None:
         return None
     name = request.query_params.get("materiale") or None
-    return ensure_computed(request, workspace.coding_key(name), "Koder svarene med kodeboka",
-                           lambda: workspace.coding(name))
+    if workspace.has_coding(name):
+        return None
+    job = workspace.start("Koder svarene med kodeboka", lambda job: workspace.coding(name))
+    if job.done and not job.error:
+        return None
+    return progress_page(request, job, next_url=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
 
 
 def _choices(request: Request) -> dict:
@@ -86,9 +90,7 @@ def words_context(request: Request) -> dict:
 
 
 def _suggest(workspace, name) -> pd.DataFrame:
-    from textanalyse.exclusions import suggest_exclusions
-
-    return suggest_exclusions(workspace.filtered(name).kept, workspace.material(name).corpus, top=12)
+    return workspace.compute(name, lambda project: project.exclusion_suggestions(top=12))
 
 
 async def words_page(request: Request) -> Response:

@@ -1,14 +1,17 @@
-"""The open project in memory: config, annotated materials and results, recomputed only when needed.
+"""The open project in memory: one :class:`~textanalyse.project.Project` per material, kept in step with the folder.
 
-Annotation is done once per material (and cached on disk by the core); a change of filter
-settings, own stop list or merges recomputes the filtered tables only; a codebook change
-recomputes the coding only. Every result is computed by the same core functions with the
-same settings that ``textanalyse run`` uses, so the pages show what ``run`` writes.
-Long work (annotation, export) runs in one background job whose progress the pages poll.
+The app computes nothing itself: every table comes from the same ``Project`` that
+``textanalyse run`` and the CLI use, built from the project's ``analyse.toml``. Annotation is
+done once per material; before each use the project is brought in step with the folder:
+a changed filter setting or word list recomputes the filtered results only (a word added to
+the own stop list narrows the filtered table instead of filtering again), a changed codebook
+the theme results only, a changed decision file only what depends on it. Long work
+(annotation, topics, export) runs in one background job whose progress the pages poll.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import threading
@@ -46,8 +49,29 @@ def user_message(error: BaseException) -> str:
     return f"Noe gikk galt ({type(error).__name__}); prøv igjen, og meld fra om det gjentar seg."
 
 
+def _file_stamp(path) -> tuple:
+    """What changes when a file is rewritten (atomic writes replace the file): size and time."""
+    try:
+        stat = Path(path).stat()
+    except (OSError, TypeError, ValueError):
+        return ()
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@dataclass
+class _Entry:
+    """One material's project and the state of the files it was last brought in step with."""
+
+    inputs: tuple
+    project: object
+    config: str = ""
+    filters: tuple = ()
+    codebook: tuple = ()
+    decisions: tuple = ((), ())
+
+
 class Workspace:
-    """Holds one project folder's config, materials and cached results (thread-safe)."""
+    """Holds one project folder's config and a :class:`Project` per material (thread-safe)."""
 
     def __init__(self, folder: ProjectFolder, *, cache_dir: str | None):
         self.folder = folder
@@ -57,7 +81,7 @@ class Workspace:
         self.job: Job | None = None
         self._config_key = None
         self._config = None
-        self._materials: dict = {}
+        self._entries: dict[str, _Entry] = {}
         self._results: dict = {}
 
     # ------------------------------------------------------------ config
@@ -84,36 +108,72 @@ class Workspace:
                 return material
         raise UserError(f"Materialet «{name}» finnes ikke i prosjektet.")
 
-    def stamp(self, *parts) -> str:
-        """A key that changes when the config or one of the named side files changes."""
-        digest = hashlib.sha256(json.dumps(self.config(), sort_keys=True, default=str).encode())
-        for part in parts:
-            path = Path(part)
-            if path.is_file():
-                digest.update(path.read_bytes())
-        return digest.hexdigest()[:16]
+    # ------------------------------------------------------------ the core object, in step with the folder
+    def project(self, name: str | None = None):
+        """The material's :class:`~textanalyse.project.Project`, in step with analyse.toml and its side files."""
+        from textanalyse.project import Project
 
-    # ------------------------------------------------------------ materials
-    def inputs(self, name: str | None = None):
-        from textanalyse.run import material_inputs
+        config = self.config()
+        material = self.material_config(name)
+        with self.lock:
+            fresh = Project.from_settings(config, material, cache_dir=self.cache_dir)
+            inputs = (fresh.inputs, json.dumps([material["bins"], material["closed_items"], material["wave_column"]],
+                                               sort_keys=True))
+            entry = self._entries.get(material["name"])
+            if entry is None or entry.inputs != inputs:
+                entry = self._entries[material["name"]] = _Entry(inputs, fresh)
+            self._bring_in_step(entry, fresh, config)
+            return entry.project
 
-        return material_inputs(self.material_config(name), self.config(), cache_dir=self.cache_dir)
+    def _bring_in_step(self, entry: _Entry, fresh, config: dict) -> None:
+        from textanalyse.project import filter_options
+
+        project = entry.project
+        text = json.dumps([config, fresh.group_by, fresh.question_labels, fresh.comparison_specs], sort_keys=True,
+                          default=str)
+        if text != entry.config:
+            if project is not fresh:    # new settings, same material: keep its reading, annotation and results
+                fresh._corpus, fresh._tokens, fresh.closed_order = project._corpus, project._tokens, project.closed_order
+                fresh._stable = {key: value for key, value in project._stable.items() if key != ("groups",)}
+                fresh._filtered = {key: value for key, value in project._filtered.items() if key != ("analysis",)}
+                fresh.filters = project.filters
+                entry.project = project = fresh
+            entry.config = text
+        settings = config["filters"]
+        filters = (filter_options(config), tuple(_file_stamp(p) for p in [*settings["stoplists"], settings["variants"]]))
+        if filters != entry.filters:
+            self._refilter(project, entry.filters, filters)
+            entry.filters = filters
+        codebook = (config["themes"]["codebook"], _file_stamp(self.codebook_path()) if config["themes"]["codebook"]
+                    else ())
+        if codebook != entry.codebook:
+            if entry.codebook:
+                project.use_codebook(config["themes"]["codebook"])
+            entry.codebook = codebook
+        decisions = (_file_stamp(config["themes"]["decisions"]), _file_stamp(config["quotes"]["decisions"]))
+        if decisions != entry.decisions:
+            project.reload_decisions(coding=decisions[0] != entry.decisions[0],
+                                     quotes=decisions[1] != entry.decisions[1])
+            entry.decisions = decisions
+
+    @staticmethod
+    def _refilter(project, before: tuple, after: tuple) -> None:
+        project.set_filters(**dataclasses.asdict(after[0]))
 
     def is_loaded(self, name: str | None = None) -> bool:
-        return self.inputs(name) in self._materials
+        return self.project(name)._tokens is not None
 
     def material(self, name: str | None = None, *, on_progress=None):
-        """The read and annotated material (annotated once; later calls are instant)."""
-        from textanalyse.api import load_material
-
-        inputs = self.inputs(name)
-        found = self._materials.get(inputs)
-        if found is not None:          # no waiting behind a long job for what is already there
-            return found
-        with self.lock:
-            if inputs not in self._materials:
-                self._materials[inputs] = load_material(inputs, on_progress=on_progress)
-            return self._materials[inputs]
+        """The material's project, read and annotated (annotated once; later calls are instant)."""
+        project = self.project(name)
+        if project._tokens is None:
+            with self.lock:
+                project.on_progress = on_progress
+                try:
+                    project.tokens
+                finally:
+                    project.on_progress = None
+        return project
 
     def cached(self, key: tuple, compute):
         """``compute()`` once per key (keys hold a stamp, so stale results are never returned)."""
@@ -132,25 +192,20 @@ class Workspace:
     def has(self, key: tuple) -> bool:
         return key in self._results
 
+    def stamp(self, *parts) -> str:
+        """A key that changes when the config or one of the named side files changes."""
+        digest = hashlib.sha256(json.dumps(self.config(), sort_keys=True, default=str).encode())
+        for part in parts:
+            digest.update(repr(_file_stamp(part) if part else ()).encode())
+        return digest.hexdigest()[:16]
+
     def filter_stamp(self) -> str:
         settings = self.config()["filters"]
         return self.stamp(*settings["stoplists"], settings["variants"] or "")
 
-    def filtered(self, name: str | None = None):
-        from textanalyse.api import filter_material
-        from textanalyse.run import material_filters
-
-        name = name or self.material_config()["name"]
-        return self.cached(("filtered", name, self.filter_stamp()),
-                           lambda: filter_material(self.material(name), material_filters(self.config())))
-
-    def frequencies(self, name: str | None = None, *, group_by: str | None = None):
-        from textanalyse.frequency import frequency_table
-
-        name = name or self.material_config()["name"]
-        top = self.config()["frequency"]["top"]
-        return self.cached(("freq", name, group_by, self.filter_stamp()), lambda: frequency_table(
-            self.filtered(name).kept, self.material(name).corpus, group_by=group_by, top=top))
+    def theme_stamp(self) -> str:
+        config = self.config()
+        return self.stamp(self.codebook_path() or "", config["themes"]["decisions"], config["quotes"]["decisions"])
 
     def codebook_path(self):
         setting = self.config()["themes"]["codebook"]
@@ -160,24 +215,31 @@ class Workspace:
 
         return default_codebook_path() if setting == "default" else Path(setting)
 
-    def coding_key(self, name: str | None = None) -> tuple:
-        name = name or self.material_config()["name"]
-        return ("coding", name, self.stamp(self.codebook_path() or ""))
+    def has_coding(self, name: str | None = None) -> bool:
+        project = self.project(name)
+        return ("coding",) in project._stable
 
     def coding(self, name: str | None = None):
-        from textanalyse.themes import code_segments, load_codebook
-
-        name = name or self.material_config()["name"]
-        path = self.codebook_path()
-        if path is None:
+        """``(codebook, the codebook's own coding)``: what the Temaer page lists for marking right or wrong."""
+        project = self.material(name)
+        if project.codebook is None:
             raise UserError("Prosjektet bruker ingen kodebok; legg til en under Temaer.")
-        book_path = None if self.config()["themes"]["codebook"] == "default" else path
+        with self.lock:
+            return project.codebook, project.coding(decisions=False)
 
-        def compute():
-            material = self.material(name)
-            book = load_codebook(book_path)
-            return book, code_segments(material.corpus, material.tokens, book)
-        return self.cached(self.coding_key(name), compute)
+    def filtered(self, name: str | None = None):
+        """The core's :class:`~textanalyse.filters.FilterResult` for the project's filters."""
+        return self.compute(name, lambda project: project.filtered)
+
+    def frequencies(self, name: str | None = None, *, group_by: str | None = None):
+        """The core's frequency table (``frequency.top`` words) per question and, when asked, per group."""
+        return self.compute(name, lambda project: project.frequencies(group_by=group_by))
+
+    def compute(self, name: str | None, work):
+        """``work(project)`` under the lock (one computation at a time; the core object is not thread-safe)."""
+        project = self.material(name)
+        with self.lock:
+            return work(project)
 
     # ------------------------------------------------------------ background work
     def start(self, title: str, work) -> Job:

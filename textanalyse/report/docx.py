@@ -147,7 +147,10 @@ class WordReport:
         for cell, column, is_number in zip(header.cells, columns, numeric):
             fill(cell, header_labels.get(column, heading(column)), bold=True, right=is_number)
             shade(cell, "E3EBF1")
-        lengths = [max((len(word) for word in cell.text.split()), default=4) + 2 for cell in header.cells]
+        # Text breaks between words only: a heading's longest word (in bold) and a number are the
+        # least a column may get ("Forekomster" must not become "Foreko/mster", nor 2,51 "2/,/5/1").
+        least = [max((len(word) for word in cell.text.split()), default=1) * 1.1 for cell in header.cells]
+        lengths = [0] * len(columns)
         for row in shown[columns].itertuples(index=False, name=None):
             cells = word_table.add_row().cells
             for position, (cell, column, value, is_number) in enumerate(zip(cells, columns, row, numeric)):
@@ -155,7 +158,9 @@ class WordReport:
                 text = formatter(value) if formatter else format_cell(column, value)
                 fill(cell, text, right=is_number)
                 lengths[position] = max(lengths[position], len(text))
-        column_widths(word_table, lengths)
+                if is_number:
+                    least[position] = max(least[position], len(text))
+        column_widths(word_table, lengths, least=least)
         if max_rows is not None and len(table) > max_rows:
             self.text(f"Viser de {max_rows} første av {len(table)} radene; hele tabellen står i tabeller.xlsx.",
                       small=True, italic=True)

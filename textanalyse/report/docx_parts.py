@@ -22,17 +22,40 @@ def field_char(run, kind: str) -> None:
     run._r.append(char)
 
 
-def column_widths(table, lengths: list[int]) -> None:
-    """Widths in proportion to the longest text of each column (capped), over the text width."""
+CHARACTER_CM = 0.165     # the width of an average character at the tables' 8 pt
+CELL_MARGIN_CM = 0.4     # Word's default left and right cell margins together
+
+
+def column_widths(table, lengths: list[int], *, least=None) -> None:
+    """Column widths over the text width: each column first gets its least (in characters: a
+    heading's longest word, a number), then the rest goes to the columns whose text is longer,
+    in proportion to what they lack (text longer than 40 characters wraps). When the least
+    widths alone exceed the page, all columns shrink in proportion to them.
+
+    Example:
+        >>> from docx import Document
+        >>> table = Document().add_table(rows=1, cols=3)
+        >>> column_widths(table, [8, 60, 5], least=[8, 4, 5])
+        >>> [round(column.width.cm, 2) for column in table.columns]
+        [2.77, 11.26, 1.97]
+    """
     table.autofit = False
-    weights = [min(max(length, 4), 40) for length in lengths]
-    total = sum(weights)
-    widths = [Cm(FIGURE_WIDTH_CM * weight / total) for weight in weights]
+    least = [0.0] * len(lengths) if least is None else list(least)
+    minimum = [CELL_MARGIN_CM + CHARACTER_CM * max(chars, 2) for chars in least]
+    wanted = [max(low, CELL_MARGIN_CM + CHARACTER_CM * min(max(length, 4), 40)) for low, length in zip(minimum, lengths)]
+    if sum(minimum) >= FIGURE_WIDTH_CM:
+        widths = [FIGURE_WIDTH_CM * low / sum(minimum) for low in minimum]
+    elif sum(wanted) <= FIGURE_WIDTH_CM:
+        widths = [FIGURE_WIDTH_CM * want / sum(wanted) for want in wanted]
+    else:
+        room = FIGURE_WIDTH_CM - sum(minimum)
+        lacking = [want - low for want, low in zip(wanted, minimum)]
+        widths = [low + room * lack / sum(lacking) for low, lack in zip(minimum, lacking)]
     for column, width in zip(table.columns, widths):
-        column.width = width          # the table grid (what LibreOffice and Word lay out from)
+        column.width = Cm(width)      # the table grid (what LibreOffice and Word lay out from)
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
-            cell.width = width
+            cell.width = Cm(width)
 
 
 def repeat_header(row) -> None:
