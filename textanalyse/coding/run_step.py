@@ -6,6 +6,12 @@
 ``coding_sample``). With ``next_round = N`` it also draws the next active-learning sheet
 (``coding_next_round``), which :func:`write_next_round_sheets` writes into the results folder
 as ``koding_runde<k>.xlsx``, the same sheet ``code-sheet --round k`` writes.
+
+Two coders: when a sheet codes segments an earlier sheet coded (the same sample coded by a
+second person, :func:`split_coders`), the learner trains on the first person's sheets and the
+two people's agreement (κ, α, AC1 with bootstrap intervals, the agreement table of
+:mod:`textanalyse.coding.agreement`) goes to ``coding_coders``, their disagreements to
+``coding_disagreements`` (the table of ``textanalyse agreement``).
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from textanalyse.coding.assisted import assisted_coding, next_round_sample, read_human
+from textanalyse.coding.assisted import assisted_coding, next_round_sample, read_human, sheets_agreement
 from textanalyse.coding.sheet import ROUND_COLUMN, read_sheet, segment_table, write_sheet
+from textanalyse.errors import UserError
 
 
 def apply_human_coding(analysis, material, *, codebook, human, group_columns=(), seed: int = 0,
@@ -38,7 +45,8 @@ def apply_human_coding(analysis, material, *, codebook, human, group_columns=(),
         analysis.notes.append("Ingen av de manuelt kodede arkene hører til dette materialet; "
                               "temaene er kodet med kodeboka alene.")
         return False
-    result = assisted_coding(material, codebook=codebook, human=mine, seed=seed)
+    training, second = split_coders(mine)
+    result = assisted_coding(material, codebook=codebook, human=training, seed=seed)
     # a learned code covers the whole segment (an answer or a turn): offsets 0 .. its length
     lengths = {(d, int(g)): len(str(t)) for d, g, t in zip(segments["doc_id"], segments["segment"], segments["text"])}
     coded = result.coded.assign(matched="", pattern="", start=0,
@@ -60,6 +68,12 @@ def apply_human_coding(analysis, material, *, codebook, human, group_columns=(),
     analysis.coding_sample = {"n_human": result.n_human, "n_random": result.n_random,
                               "n_segments": result.n_segments}
     analysis.notes.extend(f"Koding: {note}" for note in result.notes)
+    if second is not None:
+        first = read_human(training, themes=None)
+        agreement, disagreements, info = sheets_agreement(first, second)
+        analysis.coding_coders = agreement
+        analysis.coding_disagreements = disagreements
+        analysis.coding_sample.update(n_coders=info["matched"], coder_a=first.source, coder_b=second.source)
     if next_round:
         round_number = max(int(s.segments[ROUND_COLUMN].max()) for s in mine) + 1
         sample, about = next_round_sample(material, segment_table(material.corpus, group_by=group_columns),
@@ -70,6 +84,36 @@ def apply_human_coding(analysis, material, *, codebook, human, group_columns=(),
                                       "themes": list(themes),
                                       "descriptions": {theme.name: theme.description for theme in codebook.themes}}
     return True
+
+
+def split_coders(sheets) -> tuple[list, object]:
+    """The sheets the learner trains on, and a second coder's sheet of the same sample (or None).
+
+    A sheet that codes segments an earlier sheet already coded is the second person's coding of
+    that sample: it is compared with the first (inter-coder agreement), not learned from.
+
+    Example:
+        >>> from textanalyse.coding.sheet import CodingSheet
+        >>> def sheet(name, docs):
+        ...     return CodingSheet(pd.DataFrame({"doc_id": docs, "segment": 0}), pd.DataFrame({"Bolig": [1] * len(docs)}),
+        ...                        pd.Series([""] * len(docs)), name)
+        >>> training, second = split_coders([sheet("anne.xlsx", ["R1:bra", "R2:bra"]), sheet("per.xlsx", ["R2:bra"]),
+        ...                                  sheet("anne_runde2.xlsx", ["R3:bra"])])
+        >>> [s.source for s in training], second.source
+        (['anne.xlsx', 'anne_runde2.xlsx'], 'per.xlsx')
+    """
+    training, second, seen = [], None, set()
+    for sheet in sheets:
+        keys = set(zip(sheet.segments["doc_id"], sheet.segments["segment"].astype(int)))
+        if keys & seen:
+            if second is not None:
+                raise UserError(f"[themes] human: {sheet.source} codes segments that {second.source} and an earlier "
+                                "sheet code too; name the sheets of at most two people who coded the same sample")
+            second = sheet
+            continue
+        training.append(sheet)
+        seen |= keys
+    return training, second
 
 
 def next_round_file_names(materials) -> dict:
