@@ -36,7 +36,7 @@ MATERIAL_DEFAULTS = {
     "name": "", "survey": "", "transcripts": [], "meta": "", "text_columns": [], "id_column": "",
     "encoding": "auto", "sep": "auto", "sheet": "", "speaker_labels": [], "keep_interviewer": False,
     "nonanswers": [], "question_labels": {}, "group_by": [], "compare": [],
-    "wave_column": "", "closed_items": [], "bins": {},
+    "wave_column": "", "wave_min_answers": 30, "closed_items": [], "bins": {},
 }
 COMPARISON_KEYS = {"column": "", "target": "", "reference": "", "name": ""}
 CHOICES = {
@@ -217,6 +217,9 @@ def _validate_material(raw: dict, number: int, path) -> dict:
         raise UserError(f"{path}: {where} needs exactly one of survey = \"file\" or transcripts = [\"folder\"]")
     if material["survey"] and not material["text_columns"]:
         raise UserError(f"{path}: {where} has a survey but no text_columns; name the free-text columns")
+    if material["wave_min_answers"] < 1:
+        raise UserError(f"{path}: {where}: wave_min_answers must be a whole number of at least 1, "
+                        f"got {material['wave_min_answers']!r}")
     if not material["name"]:
         material["name"] = Path(material["survey"] or material["transcripts"][0]).stem or f"material {number}"
     comparisons = []
