@@ -123,7 +123,8 @@ def test_next_round_is_checked_in_the_config(tmp_path, setting, message):
 
 ANSWERS = ["Fikk egen bolig.", "Leiligheten er fin.", "Tak over hodet endelig.", "Boligen er for dyr.",
            "Bor i kommunal bolig.", "Trenger et sted å bo.", "Nav svarer fort.", "Veilederen på Nav er grei.",
-           "Saksbehandler på Nav.", "Legen er god.", "Ingen tar telefonen.", "Fin gruppe på onsdager."]
+           "Saksbehandler på Nav.", "Legen er god.", "Ingen tar telefonen.", "Fin gruppe på onsdager.",
+           "Nav-kontoret er stengt.", "Bor hos mor."]   # the last two are coded by nobody
 CODER_A = {"Bolig": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0], "NAV": [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0]}
 CODER_B = {"Bolig": [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1], "NAV": [0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]}
 
@@ -132,11 +133,12 @@ def test_two_coders_of_one_sample_get_their_agreement_beside_the_machine(tmp_pat
     """Bolig: 10 of 12 agree, κ = (10/12 − 1/2)/(1/2) = 2/3, α = 1 − 23·2/(12·12), AC1 = 2/3.
     NAV: 11 of 12, κ = (11/12 − 96/144)/(48/144) = 3/4, α = 1 − 23/(5·19), AC1 with π = 5/24.
     Pooled over the 24 decisions: 21 of 24, κ = 8/11, α = 1 − 47·3/(17·31)."""
-    pd.DataFrame({"id": [f"R{i:02d}" for i in range(1, 13)], "bra": ANSWERS}).to_csv(
+    pd.DataFrame({"id": [f"R{i:02d}" for i in range(1, 15)], "bra": ANSWERS}).to_csv(
         tmp_path / "svar.csv", sep=";", index=False)
     for name, codes in (("anne.csv", CODER_A), ("per.csv", CODER_B)):
         pd.DataFrame({"doc_id": [f"R{i:02d}:bra" for i in range(1, 13)], "segment": 0, "question": "bra",
-                      "text": ANSWERS, **codes, "kommentar": "", "runde": 1}).to_csv(tmp_path / name, index=False)
+                      "text": ANSWERS[:12], **codes, "kommentar": "", "runde": 1}).to_csv(tmp_path / name,
+                                                                                           index=False)
     (tmp_path / "kodebok.yaml").write_text("themes:\n  Bolig:\n    patterns: ['bolig*', 'leilighet*']\n"
                                            "  NAV:\n    patterns: ['nav']\n", encoding="utf-8")
     (tmp_path / "analyse.toml").write_text("""title = "To kodere"
@@ -145,6 +147,7 @@ pipeline = "fast"
 [themes]
 codebook = "kodebok.yaml"
 human = ["anne.csv", "per.csv"]
+next_round = 5
 [topics]
 enabled = false
 [quotes]
@@ -183,6 +186,11 @@ id_column = "id"
     book = load_workbook(tmp_path / "resultater" / "tabeller.xlsx", read_only=True)
     assert {"Samsvar kodere", "Uenighet kodere"} <= set(book.sheetnames)
     assert (tmp_path / "resultater" / "tabeller" / "svar_koding_samsvar_kodere.csv").exists()
+    # the next round draws only what neither person coded
+    from textanalyse.coding.sheet import read_sheet
+
+    drawn = read_sheet(tmp_path / "resultater" / "koding_runde2.xlsx")
+    assert sorted(drawn.segments["doc_id"]) == ["R13:bra", "R14:bra"] and set(drawn.segments["runde"]) == {2}
 
 
 def test_a_third_sheet_of_the_same_sample_is_refused(tmp_path):

@@ -120,11 +120,12 @@ def code_sheet(material, out, *, codebook, n: int = 150, group_by=(), seed: int 
 
 
 def next_round_sample(material, segments, *, codebook, sheet: CodingSheet, n: int, seed: int = 0,
-                      round_number: int = 2) -> tuple[pd.DataFrame, str]:
+                      round_number: int = 2, candidates: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
     """Active learning: the ``n`` segments not coded in ``sheet`` the learner is least sure of.
 
     Least sure = some theme's probability lies closest to that theme's threshold. Returns the
     segments (rows of ``segments``, so with the same group columns) and the sheet's note on them.
+    ``candidates``: rows of ``segments`` that may be drawn (default: every one not in ``sheet``).
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise UserError(f"the next round needs a whole number of segments of at least 1, got {n!r}")
@@ -141,12 +142,13 @@ def next_round_sample(material, segments, *, codebook, sheet: CodingSheet, n: in
     probabilities = predict_proba(learner, features)
     thresholds = np.array([learner.models[t].threshold for t in themes])
     distance = np.abs(probabilities[themes].to_numpy() - thresholds).min(axis=1)
-    candidates = pd.DataFrame({"doc_id": features.keys["doc_id"], "segment": features.keys["segment"],
-                               "distance": distance, "order": np.arange(len(distance))})
-    candidates = candidates.loc[[key not in coded_keys for key in all_keys]]
-    if candidates.empty:
+    allowed = None if candidates is None else set(zip(candidates["doc_id"], candidates["segment"].astype(int)))
+    pool = pd.DataFrame({"doc_id": features.keys["doc_id"], "segment": features.keys["segment"],
+                         "distance": distance, "order": np.arange(len(distance))})
+    pool = pool.loc[[key not in coded_keys and (allowed is None or key in allowed) for key in all_keys]]
+    if pool.empty:
         raise UserError("every segment is already coded; there is nothing left for another round")
-    chosen = candidates.sort_values(["distance", "order"], kind="stable").head(n)
+    chosen = pool.sort_values(["distance", "order"], kind="stable").head(n)
     picked = segments.merge(chosen[["doc_id", "segment", "order"]], on=["doc_id", "segment"])
     picked = picked.sort_values("order").drop(columns="order").reset_index(drop=True)
     about = (f"Runde {round_number}: de {len(picked)} utdragene modellen var mest usikker på, "

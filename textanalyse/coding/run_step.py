@@ -75,15 +75,27 @@ def apply_human_coding(analysis, material, *, codebook, human, group_columns=(),
         analysis.coding_disagreements = disagreements
         analysis.coding_sample.update(n_coders=info["matched"], coder_a=first.source, coder_b=second.source)
     if next_round:
-        round_number = max(int(s.segments[ROUND_COLUMN].max()) for s in mine) + 1
-        sample, about = next_round_sample(material, segment_table(material.corpus, group_by=group_columns),
-                                          codebook=codebook, sheet=read_human(mine, themes=None), n=next_round,
-                                          seed=seed,
-                                          round_number=round_number)
-        analysis.coding_next_round = {"round": round_number, "segments": sample, "about": about,
-                                      "themes": list(themes),
-                                      "descriptions": {theme.name: theme.description for theme in codebook.themes}}
+        _draw_next_round(analysis, material, codebook=codebook, training=training, second=second,
+                         n=next_round, group_columns=group_columns, seed=seed)
     return True
+
+
+def _draw_next_round(analysis, material, *, codebook, training, second, n, group_columns, seed) -> None:
+    """Put the next active-learning sheet on ``analysis`` (a note instead when nothing is left to code)."""
+    round_number = max(int(s.segments[ROUND_COLUMN].max()) for s in training) + 1
+    segments = segment_table(material.corpus, group_by=group_columns)
+    coded = {key for sheet in [*training, *([second] if second is not None else [])]
+             for key in zip(sheet.segments["doc_id"], sheet.segments["segment"].astype(int))}
+    left = segments.loc[[key not in coded for key in zip(segments["doc_id"], segments["segment"].astype(int))]]
+    if left.empty:
+        analysis.notes.append(f"Neste kodeark (runde {round_number}) ble ikke laget: alle tekstene er allerede kodet.")
+        return
+    # the learner sees every segment; only uncoded ones (by either person) can be drawn
+    sample, about = next_round_sample(material, segments, codebook=codebook, sheet=read_human(training, themes=None),
+                                      n=n, seed=seed, round_number=round_number, candidates=left)
+    analysis.coding_next_round = {"round": round_number, "segments": sample, "about": about,
+                                  "themes": list(codebook.theme_names),
+                                  "descriptions": {theme.name: theme.description for theme in codebook.themes}}
 
 
 def split_coders(sheets) -> tuple[list, object]:
