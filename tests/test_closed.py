@@ -177,3 +177,46 @@ def test_cli_compare_with_bins(tmp_path):
     bad = CliRunner().invoke(main, ["compare", str(tmp_path / "svar.csv"), "--text-col", "bra", "--group-col",
                                     "tilfredshet", "--bins", "1-3=lav,3-5=høy", "--pipeline", "fast"])
     assert bad.exit_code == 2 and "value 3 is in both 'lav' and 'høy'" in bad.output
+
+
+def test_run_on_an_spss_file_end_to_end(tmp_path):
+    """A .sav export as researchers get it: value labels name the levels of the closed item (no bins),
+    a wave column and municipalities; run writes the HTML and Word reports and a report per unit."""
+    pyreadstat = pytest.importorskip("pyreadstat")
+    import docx
+
+    from textanalyse.run import run_analysis
+
+    answers = {1.0: "Lang ventetid og ingen ringte meg tilbake.", 2.0: "Ventetid på flere måneder før samtale.",
+               3.0: "Samtalene er greie, men ventetid er et problem.", 4.0: "God oppfølging fra kontaktperson.",
+               5.0: "Veldig god oppfølging og trygg kontaktperson."}
+    scores = [float(number % 5 + 1) for number in range(40)]
+    frame = pd.DataFrame({"lopenr": [float(n) for n in range(1, 41)], "tilfredshet": scores,
+                          "kommune": ["Hamar" if n < 25 else "Elverum" for n in range(40)],
+                          "aar": [2021.0 if n % 2 else 2023.0 for n in range(40)],
+                          "bra": [answers[score] for score in scores]})
+    pyreadstat.write_sav(frame, str(tmp_path / "undersokelse.sav"),
+                         variable_value_labels={"tilfredshet": {float(k): v for k, v in LABELS.items()}})
+    (tmp_path / "analyse.toml").write_text(
+        'title = "SPSS"\n[annotation]\npipeline = "fast"\n[topics]\nenabled = false\n[quotes]\nenabled = false\n'
+        '[output]\ndocx = true\nsplit_by = "kommune"\nmin_respondents = 10\n'
+        '[[material]]\nname = "Undersøkelse"\nsurvey = "undersokelse.sav"\ntext_columns = ["bra"]\n'
+        'id_column = "lopenr"\nclosed_items = ["tilfredshet"]\nwave_column = "aar"\nwave_min_answers = 5\n',
+        encoding="utf-8")
+    result = run_analysis(tmp_path / "analyse.toml", out_dir=tmp_path / "ut")
+    material = result.materials[0]
+    assert material.closed_order == {"tilfredshet": ["Svært misfornøyd", "Misfornøyd", "Nøytral", "Fornøyd",
+                                                     "Svært fornøyd"]}
+    waiting = material.closed_levels[material.closed_levels["theme"] == "Ventetid og tilgjengelighet"]
+    assert waiting["documents_coded"].tolist() == [8, 8, 8, 0, 0]
+    assert waiting["documents_total"].tolist() == [8, 8, 8, 8, 8]
+    assert material.waves.sizes[["wave", "respondents", "too_few"]].values.tolist() == [
+        ["2021", 20, False], ["2023", 20, False]]
+    assert sorted((unit.unit, unit.respondents, unit.too_small) for unit in material.units) == [
+        ("Elverum", 15, False), ("Hamar", 25, False)]
+    out = tmp_path / "ut"
+    assert sorted(path.relative_to(out / "kommuner").as_posix() for path in (out / "kommuner").rglob("rapport.*")) == [
+        "elverum/rapport.docx", "elverum/rapport.html", "hamar/rapport.docx", "hamar/rapport.html"]
+    text = "\n".join(paragraph.text for paragraph in docx.Document(str(out / "rapport.docx")).paragraphs)
+    assert "Lukkede spørsmål og temaer" in text and "Svært misfornøyd" in "\n".join(
+        cell.text for table in docx.Document(str(out / "rapport.docx")).tables for row in table.rows for cell in row.cells)

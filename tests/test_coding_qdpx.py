@@ -134,3 +134,31 @@ def test_code_learns_from_a_qdpx_exactly_as_from_the_same_csv_sheet(tmp_path):
     assert sorted(zip(human["doc_id"], human["theme"])) == sorted(zip(expected["doc_id"], expected["theme"]))
     pd.testing.assert_frame_equal(from_qdpx.coded, from_csv.coded)
     pd.testing.assert_frame_equal(from_qdpx.agreement, from_csv.agreement)
+
+
+def test_interview_turns_coded_in_a_qda_program_become_turn_segments(tmp_path):
+    """Transcripts: a person's coding lands in the informant's turn it lies in (segment = turn number)."""
+    from textanalyse.io.transcripts import read_transcripts
+
+    (tmp_path / "ung_01.txt").write_text("I: Hvordan bor du?\nIP: Jeg fikk endelig tak over hodet.\n"
+                                         "I: Og dagene?\nIP: Sitter alene hele dagen.\n", encoding="utf-8")
+    (tmp_path / "informanter.csv").write_text("fil;informant_id\nung_01.txt;U01\n", encoding="utf-8")
+    material = read_transcripts([tmp_path / "ung_01.txt"], meta=tmp_path / "informanter.csv")
+    book = parse_codebook({"themes": {"Bolig": {"patterns": ["bolig*"]}, "Ensomhet": {"patterns": ["ensom*"]}}})
+    project = build_project([ExportMaterial("Intervjuer", material, speaker_labels=("I", "IP"),
+                                            interviewer_labels=("I",))],
+                            title="Intervjuer", seed="x", created="2026-01-01T00:00:00Z", codebook=book)
+    person = User("0a0a0a0a-0000-4000-8000-000000000001", "Kari i ATLAS.ti")
+    project.users.append(person)
+    codes = {code.name: code.guid for code, _ in project.walk_codes()}
+    source = project.sources[0]
+    for number, (passage, theme) in enumerate((("tak over hodet", "Bolig"), ("alene hele dagen", "Ensomhet"))):
+        start = source.text.index(passage)
+        source.selections.append(Selection(f"0b0b0b0b-0000-4000-8000-00000000000{number}", start, start + len(passage),
+                                           user=person.guid, codings=[Coding(f"0c0c0c0c-0000-4000-8000-00000000000{number}",
+                                                                             codes[theme], user=person.guid)]))
+    sheet = read_sheet(write_qdpx(project, tmp_path / "intervju.qdpx"), themes=book.theme_names)
+    assert sheet.segments[["doc_id", "segment", "question"]].values.tolist() == [["U01", 0, ""], ["U01", 1, ""]]
+    assert sheet.codes.to_dict("list") == {"Bolig": [1, 0], "Ensomhet": [0, 1]}
+    kept, _ = _human_codes(sheet, segment_table(material), book.theme_names)
+    assert len(kept.segments) == 2

@@ -62,6 +62,27 @@ def test_export_qdpx_command_writes_a_valid_deterministic_project(project_folder
     assert [code.name for code in project.codes] == ["Tjenester", "Ventetid", "Spørsmål", "Talere", "Sitatkandidater"]
 
 
+def test_a_filled_coding_sheet_works_as_human_codings(project_folder):
+    """The sheet code-sheet writes (one 0/1 column per theme) needs no conversion to a long table."""
+    (project_folder / "kari.csv").write_text(
+        "doc_id;segment;question;text;Bolig;Ventetid;kommentar\n"
+        "R2:fungerer_bra;0;fungerer_bra;Hjelpen fra NAV var grei;1;0;\n"
+        "R1:fungerer_darlig;0;fungerer_darlig;Lang ventetid på behandling.;0;1;sikker\n"
+        "R3:fungerer_darlig;0;fungerer_darlig;Jeg er ensom;0;0;\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export-qdpx", str(project_folder / "analyse.toml"), "--out",
+                                       str(project_folder / "k.qdpx"), "--human-codings", str(project_folder / "kari.csv")])
+    assert result.exit_code == 0, result.output
+    project, _ = read_project(project_folder / "k.qdpx")
+    kari = next(user.guid for user in project.users if user.name == "kari")
+    codes = {code.guid: code.name for code, _ in project.walk_codes()}
+    human = sorted((source.name, source.text[selection.start:selection.end], coding.code)
+                   for source in project.sources for selection in source.selections for coding in selection.codings
+                   if coding.user == kari)
+    assert [(name, text) for name, text, _ in human] == [("R1", "Lang ventetid på behandling."),
+                                                          ("R2", "Hjelpen fra NAV var grei, og jeg fikk jobb på et lager.")]
+    assert [codes[code] for _, _, code in human] == ["Ventetid", "Bolig"]
+
+
 def test_export_qdpx_codebook_only_writes_a_qdc(project_folder):
     out = project_folder / "kodebok.qdc"
     result = CliRunner().invoke(main, ["export-qdpx", str(project_folder / "analyse.toml"), "--codebook-only",

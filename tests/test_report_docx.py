@@ -135,3 +135,29 @@ def test_libreoffice_converts_it_to_pdf(word, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
         assert "Tabell 1: Materialet per spørsmål (svar)" in text and "Figur 1" in text
+
+
+def test_a_table_too_wide_for_portrait_gets_a_landscape_page_and_text_returns_to_portrait():
+    import io
+
+    import pandas as pd
+    from docx.enum.section import WD_ORIENT
+
+    from textanalyse.report.docx import WordReport
+
+    report = WordReport("Bred tabell")
+    report.text("Før tabellen.")
+    narrow = pd.DataFrame({"word": ["bolig"], "count": [3]})
+    report.table(narrow, caption="Smal")
+    wide = pd.DataFrame({"word": ["hjemmetjenesten"], **{f"tall{i}": [123456.78] for i in range(8)}})
+    report.table(wide, caption="Bred")
+    report.table(wide, caption="Bred igjen")   # shares the landscape page
+    report.text("Etter tabellen.")
+    document = docx.Document(io.BytesIO(report.to_bytes()))
+    orientations = [section.orientation for section in document.sections]
+    assert orientations == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert [round(section.page_width.cm, 1) for section in document.sections] == [21.0, 29.7, 21.0]
+    widths = [round(sum(column.width.cm for column in table.columns), 1) for table in document.tables]
+    assert widths == [16.0, 24.7, 24.7]
+    # no number is broken: every numeric column is at least as wide as "123 456,78" needs
+    assert min(column.width.cm for column in list(document.tables[1].columns)[1:]) >= 0.4 + 0.165 * 10

@@ -78,3 +78,22 @@ def test_wave_sizes_counts_respondents_once():
     documents = pd.DataFrame({"respondent": ["R1", "R1", "R2"], "år": ["2021", "2021", "2023"]})
     sizes = wave_sizes(documents, column="år", order=["2021", "2023"], min_answers=1)
     assert sizes["respondents"].tolist() == [1, 1] and sizes["documents"].tolist() == [2, 1]
+
+
+def test_wave_min_answers_is_a_material_setting(tmp_path):
+    """[[material]] wave_min_answers sets the flag's threshold (default 30); bad values are refused."""
+    from textanalyse.config import load_config
+    from textanalyse.errors import UserError
+    from textanalyse.project import Project
+
+    rows = [f"{i};{EARLY if i % 2 else LATE};{2019 if i <= 12 else 2021}" for i in range(1, 16)]
+    (tmp_path / "svar.csv").write_text("id;svar;år\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    base = ('[annotation]\npipeline = "fast"\n[topics]\nenabled = false\n[quotes]\nenabled = false\n'
+            '[[material]]\nsurvey = "svar.csv"\ntext_columns = ["svar"]\nid_column = "id"\nwave_column = "år"\n')
+    for setting, flags in (("", [True, True]), ("wave_min_answers = 10\n", [False, True])):
+        (tmp_path / "analyse.toml").write_text(base + setting, encoding="utf-8")
+        project = Project.from_config(tmp_path / "analyse.toml")
+        assert project.analysis().waves.sizes["too_few"].tolist() == flags
+    (tmp_path / "analyse.toml").write_text(base + "wave_min_answers = 0\n", encoding="utf-8")
+    with pytest.raises(UserError, match="wave_min_answers must be a whole number of at least 1, got 0"):
+        load_config(tmp_path / "analyse.toml")

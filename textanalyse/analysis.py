@@ -49,6 +49,9 @@ class MaterialAnalysis:
         coding_validation / coding_models / coding_review / coding_suggestions / coding_sample:
             assisted coding from a hand-coded sample (``[themes] human``), see
             ``textanalyse.coding.assisted``; ``None`` (and ``coding_sample`` ``{}``) without one.
+            ``coding_next_round``: the next active-learning sheet (``[themes] next_round``);
+            ``coding_coders`` / ``coding_disagreements``: two people's coding of the same sample;
+            see ``textanalyse.coding.run_step``.
             With a sample, ``theme_coded`` holds the human's and the learner's codes.
     """
 
@@ -93,6 +96,9 @@ class MaterialAnalysis:
     coding_review: pd.DataFrame | None = None
     coding_suggestions: pd.DataFrame | None = None
     coding_sample: dict = field(default_factory=dict)   # n_human, n_random, n_segments
+    coding_next_round: dict = field(default_factory=dict)  # [themes] next_round: round, segments, about, themes
+    coding_coders: pd.DataFrame | None = None          # two coders of the same sample: their agreement
+    coding_disagreements: pd.DataFrame | None = None   # ... and where they differ
     # Closed items (textanalyse.closed): theme × level shares, trend tests, top words per level.
     closed_levels: pd.DataFrame = field(default_factory=pd.DataFrame)
     closed_trends: pd.DataFrame = field(default_factory=pd.DataFrame)

@@ -603,7 +603,7 @@ def anonymize(**params):
 @click.option("--out", required=True, help="The project file, e.g. prosjekt.qdpx (or kodebok.qdc with --codebook-only).")
 @click.option("--codebook-only", is_flag=True, help="Write only the codebook as a REFI-QDA .qdc file.")
 @click.option("--human-codings", metavar="FILE",
-              help="Human coding decisions to include (CSV/XLSX: doc_id, segment, theme, user), each coder as a user.")
+              help="Human coding decisions to include (CSV/XLSX: doc_id, segment, theme, user; or a filled code-sheet), each coder as a user.")
 @click.option("--seed", help="Seed for the GUIDs (default: the config's title); same seed and input, same file.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override one config setting, e.g. --set themes.codebook=kodebok.yaml.")

@@ -26,7 +26,7 @@ DEFAULTS = {
     "filters": {"unit": "lemma", "min_length": 4, "default_lists": DEFAULT_LISTS, "stoplists": [],
                 "exclude_words": [], "keep_words": [], "variants": ""},
     "frequency": {"top": 30, "kwic_top": 10, "kwic_window": 6},
-    "themes": {"codebook": "default", "human": [], "decisions": ""},
+    "themes": {"codebook": "default", "human": [], "next_round": 0, "decisions": ""},
     "topics": {"enabled": True, "k": "auto", "seed": 0, "min_words": 1, "pos": []},
     "compare": {"min_count": 5, "min_documents": 2, "alpha": 0.05},
     "quotes": {"enabled": True, "per_item": 3, "words": ["oppfølging", "bolig", "jobb"], "themes": [],
@@ -36,7 +36,7 @@ MATERIAL_DEFAULTS = {
     "name": "", "survey": "", "transcripts": [], "meta": "", "text_columns": [], "id_column": "",
     "encoding": "auto", "sep": "auto", "sheet": "", "speaker_labels": [], "keep_interviewer": False,
     "nonanswers": [], "question_labels": {}, "group_by": [], "compare": [],
-    "wave_column": "", "closed_items": [], "bins": {},
+    "wave_column": "", "wave_min_answers": 30, "closed_items": [], "bins": {},
 }
 COMPARISON_KEYS = {"column": "", "target": "", "reference": "", "name": ""}
 CHOICES = {
@@ -178,10 +178,12 @@ def _validate(raw: dict, path) -> dict:
             raise UserError(f"{path}: frequency.{key} must be at least 1")
     minimums = {("frequency", "kwic_top"): 0, ("compare", "min_count"): 0, ("compare", "min_documents"): 0,
                 ("topics", "min_words"): 1, ("quotes", "per_item"): 1, ("quotes", "min_words"): 1,
-                ("output", "min_respondents"): 1, ("output", "min_cell"): 1}
+                ("output", "min_respondents"): 1, ("output", "min_cell"): 1, ("themes", "next_round"): 0}
     for (section, key), least in minimums.items():
         if config[section][key] < least:
             raise UserError(f"{path}: {section}.{key} must be at least {least}, got {config[section][key]}")
+    if config["themes"]["next_round"] and not config["themes"]["human"]:
+        raise UserError(f"{path}: themes.next_round needs the sheets coded so far in themes.human")
     if not 0 < config["compare"]["alpha"] < 1:
         raise UserError(f"{path}: compare.alpha must be a number between 0 and 1 (e.g. 0.05), "
                         f"got {config['compare']['alpha']!r}")
@@ -215,6 +217,9 @@ def _validate_material(raw: dict, number: int, path) -> dict:
         raise UserError(f"{path}: {where} needs exactly one of survey = \"file\" or transcripts = [\"folder\"]")
     if material["survey"] and not material["text_columns"]:
         raise UserError(f"{path}: {where} has a survey but no text_columns; name the free-text columns")
+    if material["wave_min_answers"] < 1:
+        raise UserError(f"{path}: {where}: wave_min_answers must be a whole number of at least 1, "
+                        f"got {material['wave_min_answers']!r}")
     if not material["name"]:
         material["name"] = Path(material["survey"] or material["transcripts"][0]).stem or f"material {number}"
     comparisons = []

@@ -80,6 +80,7 @@ class Project:
         self.bins: dict[str, str] = {}
         self.closed_items: tuple = ()
         self.wave_column = ""
+        self.wave_min_answers = 30
         self.closed_order: dict[str, list] = {}
         self._stable: dict = {}      # results that do not depend on the filters (shared by with_filters)
         self._filtered: dict = {}    # results that do
@@ -133,6 +134,7 @@ class Project:
         project.bins = dict(material.get("bins") or {})
         project.closed_items = tuple(material.get("closed_items") or ())
         project.wave_column = material.get("wave_column") or ""
+        project.wave_min_answers = material.get("wave_min_answers", 30)
         return project
 
     @classmethod
@@ -649,10 +651,10 @@ class Project:
             analysis.theme_summary_by_group = {column: self.themes(group_by=column) for column in self.group_by}
             analysis.theme_cooccurrence = self.theme_cooccurrence()
             if config["themes"]["human"]:  # a hand-coded sample: learn it, code the rest, validate
-                from textanalyse.coding.assisted import apply_human_coding
+                from textanalyse.coding.run_step import apply_human_coding
 
                 apply_human_coding(analysis, self, codebook=self.codebook, human=config["themes"]["human"],
-                                   group_columns=self.group_by)
+                                   group_columns=self.group_by, next_round=config["themes"].get("next_round", 0))
         step(1)
         if config["topics"]["enabled"]:
             try:
@@ -719,7 +721,8 @@ class Project:
 
             analysis.waves = wave_analysis(corpus, self.tokens, kept, column=self.wave_column, coded=coded,
                                            themes=themes, min_count=config["compare"]["min_count"],
-                                           min_documents=config["compare"]["min_documents"])
+                                           min_documents=config["compare"]["min_documents"],
+                                           min_answers=self.wave_min_answers)
 
 
 def filter_options(config: dict) -> FilterOptions:

@@ -70,6 +70,10 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
     with atomic_directory(target, overwrite=overwrite, inputs=inputs) as folder:
         files = list(write_report(result, folder))
         files += write_csv_tables(result, folder / "tabeller")
+        if config["themes"]["next_round"]:   # the next active-learning coding sheet
+            from textanalyse.coding.run_step import write_next_round_sheets
+
+            files += write_next_round_sheets(result, folder)
         if config["output"]["qdpx"]:
             from textanalyse.qdpx.export import export_results
 
@@ -86,10 +90,11 @@ def run_analysis(config_path, *, out_dir=None, overwrite: bool = False, override
 
 
 def config_inputs(config: dict) -> list[str]:
-    """Every file or folder a run reads: the config, material, meta, word lists, variants, codebook."""
+    """Every file or folder a run reads: the config, material, meta, word lists, variants, codebook, coded sheets."""
     paths = [config["config_file"], *config["filters"]["stoplists"], config["filters"]["variants"]]
     if config["themes"]["codebook"] not in ("", "default"):
         paths.append(config["themes"]["codebook"])
+    paths += config["themes"]["human"]
     paths += [config["themes"]["decisions"], config["quotes"]["decisions"]]
     for material in config["material"]:
         paths += [material["survey"], *material["transcripts"], material["meta"]]

@@ -52,6 +52,8 @@ TABLES = (
     TableSpec("theme_summary_by_group", "tema", "Temaer", grouped=True),
     TableSpec("theme_cooccurrence", "tema_samforekomst", "Samforekomst", index="theme"),
     TableSpec("coding_validation", "koding_samsvar", "Validering"),
+    TableSpec("coding_coders", "koding_samsvar_kodere", "Samsvar kodere"),
+    TableSpec("coding_disagreements", "koding_uenighet_kodere", "Uenighet kodere"),
     TableSpec("coding_models", "koding_modeller", "Kodemodeller"),
     TableSpec("coding_review", "koding_til_vurdering", "Til vurdering"),
     TableSpec("coding_suggestions", "koding_forslag_monstre", "Forslag mønstre"),

@@ -75,11 +75,13 @@ def _human_codes(sheet: CodingSheet, segments: pd.DataFrame, themes) -> tuple[Co
 
 
 def read_human(paths, *, themes) -> CodingSheet:
-    """Read and combine one or more filled-in coding sheets (rounds 1, 2 …)."""
-    paths = [paths] if isinstance(paths, (str, bytes)) or hasattr(paths, "__fspath__") else list(paths)
+    """Read and combine one or more filled-in coding sheets (rounds 1, 2 …); sheets already read pass through."""
+    single = isinstance(paths, (str, bytes, CodingSheet)) or hasattr(paths, "__fspath__")
+    paths = [paths] if single else list(paths)
     if not paths:
         raise UserError("no coding sheet given; name the filled-in sheet with --human")
-    return combine_sheets([read_sheet(path, themes=themes) for path in paths])
+    return combine_sheets([path if isinstance(path, CodingSheet) else read_sheet(path, themes=themes)
+                           for path in paths])
 
 
 def _respondent_groups(corpus, keys: pd.DataFrame) -> np.ndarray:
@@ -110,16 +112,25 @@ def code_sheet(material, out, *, codebook, n: int = 150, group_by=(), seed: int 
     else:
         if not human:
             raise UserError(f"--round {round_number} needs the sheets coded so far (--human koding.xlsx)")
-        sample = _least_sure(material, segments, codebook=codebook, human=human, n=n, seed=learner_seed)
-        about = (f"Runde {round_number}: de {len(sample)} utdragene modellen var mest usikker på, "
-                 "blant dem som ikke er kodet før. Dette er ikke et tilfeldig utvalg.")
+        sheet = read_human(human, themes=themes)
+        sample, about = next_round_sample(material, segments, codebook=codebook, sheet=sheet, n=n, seed=learner_seed,
+                                          round_number=round_number)
     write_sheet(sample, out, themes=themes, descriptions=descriptions, round_number=round_number, about=about)
     return sample
 
 
-def _least_sure(material, segments, *, codebook, human, n, seed) -> pd.DataFrame:
+def next_round_sample(material, segments, *, codebook, sheet: CodingSheet, n: int, seed: int = 0,
+                      round_number: int = 2, candidates: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+    """Active learning: the ``n`` segments not coded in ``sheet`` the learner is least sure of.
+
+    Least sure = some theme's probability lies closest to that theme's threshold. Returns the
+    segments (rows of ``segments``, so with the same group columns) and the sheet's note on them.
+    ``candidates``: rows of ``segments`` that may be drawn (default: every one not in ``sheet``).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise UserError(f"the next round needs a whole number of segments of at least 1, got {n!r}")
     themes = codebook.theme_names
-    sheet, codes = _human_codes(read_human(human, themes=themes), segments, themes)
+    sheet, codes = _human_codes(sheet, segments, themes)
     features = segment_features(material.corpus, material.tokens, codebook)
     coded_keys = set(zip(sheet.segments["doc_id"], sheet.segments["segment"].astype(int)))
     all_keys = list(zip(features.keys["doc_id"], features.keys["segment"]))
@@ -131,14 +142,18 @@ def _least_sure(material, segments, *, codebook, human, n, seed) -> pd.DataFrame
     probabilities = predict_proba(learner, features)
     thresholds = np.array([learner.models[t].threshold for t in themes])
     distance = np.abs(probabilities[themes].to_numpy() - thresholds).min(axis=1)
-    candidates = pd.DataFrame({"doc_id": features.keys["doc_id"], "segment": features.keys["segment"],
-                               "distance": distance, "order": np.arange(len(distance))})
-    candidates = candidates.loc[[key not in coded_keys for key in all_keys]]
-    if candidates.empty:
+    allowed = None if candidates is None else set(zip(candidates["doc_id"], candidates["segment"].astype(int)))
+    pool = pd.DataFrame({"doc_id": features.keys["doc_id"], "segment": features.keys["segment"],
+                         "distance": distance, "order": np.arange(len(distance))})
+    pool = pool.loc[[key not in coded_keys and (allowed is None or key in allowed) for key in all_keys]]
+    if pool.empty:
         raise UserError("every segment is already coded; there is nothing left for another round")
-    chosen = candidates.sort_values(["distance", "order"], kind="stable").head(n)
+    chosen = pool.sort_values(["distance", "order"], kind="stable").head(n)
     picked = segments.merge(chosen[["doc_id", "segment", "order"]], on=["doc_id", "segment"])
-    return picked.sort_values("order").drop(columns="order").reset_index(drop=True)
+    picked = picked.sort_values("order").drop(columns="order").reset_index(drop=True)
+    about = (f"Runde {round_number}: de {len(picked)} utdragene modellen var mest usikker på, "
+             "blant dem som ikke er kodet før. Dette er ikke et tilfeldig utvalg.")
+    return picked, about
 
 
 # ------------------------------------------------------------------ code
@@ -269,7 +284,12 @@ def coder_agreement(path_a, path_b, *, themes=None, bootstrap: int = 2000) -> tu
     Returns ``(agreement, disagreements, info)``; ``info`` counts the matched and unmatched rows
     and names themes only one sheet has.
     """
-    a, b = read_sheet(path_a, themes=themes), read_sheet(path_b, themes=themes)
+    return sheets_agreement(read_sheet(path_a, themes=themes), read_sheet(path_b, themes=themes), bootstrap=bootstrap)
+
+
+def sheets_agreement(a: CodingSheet, b: CodingSheet, *, bootstrap: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """:func:`coder_agreement` for two sheets already read."""
+    path_a, path_b = a.source, b.source
     key_a = list(zip(a.segments["doc_id"], a.segments["segment"]))
     key_b = {key: i for i, key in enumerate(zip(b.segments["doc_id"], b.segments["segment"]))}
     pairs = [(i, key_b[key]) for i, key in enumerate(key_a) if key in key_b]
@@ -298,50 +318,3 @@ def coder_agreement(path_a, path_b, *, themes=None, bootstrap: int = 2000) -> tu
             "themes_only_a": [t for t in a.themes if t not in common],
             "themes_only_b": [t for t in b.themes if t not in common]}
     return table, pd.DataFrame(differ, columns=list(DISAGREEMENT_COLUMNS)), info
-
-
-# ------------------------------------------------------------------ run
-def apply_human_coding(analysis, material, *, codebook, human, group_columns=(), seed: int = 0) -> bool:
-    """``run`` with ``[themes] human``: replace the codebook's theme tables by the assisted coding.
-
-    The sheets are matched to this material by ``doc_id``/``segment``; a material none of the
-    sheets belongs to keeps the codebook coding (and gets a note). Returns whether it was applied.
-    """
-    from textanalyse.themes import cooccurrence, theme_summary
-
-    themes = codebook.theme_names
-    sheets = [read_sheet(path, themes=themes) for path in human]
-    segments = segment_table(material.corpus)
-    known = set(zip(segments["doc_id"], segments["segment"].astype(int)))
-    mine = [s for s in sheets if any(key in known for key in zip(s.segments["doc_id"], s.segments["segment"]))]
-    if not mine:
-        analysis.notes.append("Ingen av de manuelt kodede arkene hører til dette materialet; "
-                              "temaene er kodet med kodeboka alene.")
-        return False
-    result = assisted_coding(material, codebook=codebook, human=[s.source for s in mine], seed=seed)
-    # a learned code covers the whole segment (an answer or a turn): offsets 0 .. its length
-    lengths = {(d, int(g)): len(str(t)) for d, g, t in zip(segments["doc_id"], segments["segment"], segments["text"])}
-    coded = result.coded.assign(matched="", pattern="", start=0,
-                                end=[lengths.get((d, int(g)), 0) for d, g in zip(result.coded["doc_id"],
-                                                                                result.coded["segment"])])
-    coded = coded[["doc_id", "segment", "question", "theme", "matched", "pattern", "start", "end", "probability",
-                   "source"]]
-    documents = material.corpus.documents
-    analysis.theme_coded = coded
-    analysis.theme_summary = theme_summary(coded, documents, themes=themes)
-    analysis.theme_summary_by_group = {column: theme_summary(coded, documents, group_column=column, themes=themes)
-                                       for column in group_columns}
-    analysis.theme_cooccurrence = cooccurrence(coded, themes=themes)
-    from textanalyse.report.validation import flag_low_agreement
-
-    analysis.theme_summary = flag_low_agreement(analysis.theme_summary, result.agreement)
-    analysis.theme_summary_by_group = {column: flag_low_agreement(table, result.agreement)
-                                       for column, table in analysis.theme_summary_by_group.items()}
-    analysis.coding_validation = result.agreement
-    analysis.coding_models = result.models
-    analysis.coding_review = result.review
-    analysis.coding_suggestions = result.suggestions
-    analysis.coding_sample = {"n_human": result.n_human, "n_random": result.n_random,
-                              "n_segments": result.n_segments}
-    analysis.notes.extend(f"Koding: {note}" for note in result.notes)
-    return True

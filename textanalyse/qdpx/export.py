@@ -44,10 +44,39 @@ def read_human_codings(path) -> pd.DataFrame:
 
     A coding table written by ``import-qdpx`` from one of our exports (coded further in NVivo,
     MAXQDA or ATLAS.ti) works as it is: it has ``doc_id, segment, code, user`` and positions.
+    A filled coding sheet from ``code-sheet`` (one 0/1 column per theme, then ``kommentar``)
+    works too: each 1 becomes a coding by a user named after the sheet's file.
     """
+    from textanalyse.coding.sheet import COMMENT_COLUMN
     from textanalyse.io.tables import read_table
 
-    return read_table(path)
+    table = read_table(path)
+    columns = {str(column).strip() for column in table.columns}
+    if COMMENT_COLUMN in columns and not {"theme", "code"} & columns:
+        return coding_sheet_as_codings(path)
+    return table
+
+
+def coding_sheet_as_codings(path) -> pd.DataFrame:
+    """A filled coding sheet as the long table of human codings (``doc_id, segment, theme, user``).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> sheet = pathlib.Path(tempfile.mkdtemp()) / "kari.csv"
+        >>> _ = sheet.write_text("doc_id;segment;question;text;Bolig;Arbeid;kommentar\\n"
+        ...                      "R1:bra;0;bra;Fikk leilighet;1;0;\\nR2:bra;0;bra;Fikk jobb;0;1;usikker\\n",
+        ...                      encoding="utf-8")
+        >>> coding_sheet_as_codings(sheet).values.tolist()
+        [['R1:bra', 0, 'Bolig', 'kari'], ['R2:bra', 0, 'Arbeid', 'kari']]
+    """
+    from textanalyse.coding.sheet import read_sheet
+
+    sheet = read_sheet(path)
+    rows = [{"doc_id": str(doc_id), "segment": int(segment), "theme": theme, "user": Path(path).stem}
+            for (doc_id, segment), (_, codes) in zip(sheet.segments[["doc_id", "segment"]].itertuples(index=False),
+                                                     sheet.codes.iterrows())
+            for theme in sheet.codes.columns if int(codes[theme]) == 1]
+    return pd.DataFrame(rows, columns=["doc_id", "segment", "theme", "user"])
 
 
 def with_decisions(human: pd.DataFrame | None, config: dict, corpora) -> pd.DataFrame | None:

@@ -31,8 +31,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from textanalyse.atomic import write_bytes
-from textanalyse.report.docx_parts import (FIGURE_WIDTH_CM, INTERVAL_LABELS, SHARE_INTERVALS, column_widths,
-                                           field_char, fill, repeat_header, shade, with_intervals)
+from textanalyse.report.docx_parts import (FIGURE_WIDTH_CM, INTERVAL_LABELS, LANDSCAPE_WIDTH_CM, SHARE_INTERVALS,
+                                           column_widths, field_char, fill, least_width_cm, repeat_header, shade,
+                                           text_widths, with_intervals)
 from textanalyse.report.labels import format_cell, has_rows, heading
 
 TOP_WORDS = 30
@@ -52,6 +53,7 @@ class WordReport:
         self.document = Document()
         self.tables = 0
         self.figures = 0
+        self.landscape = False
         self._setup(title)
 
     def _setup(self, title: str) -> None:
@@ -86,15 +88,37 @@ class WordReport:
 
     # ------------------------------------------------------------------ blocks
 
+    def page(self, *, landscape: bool) -> None:
+        """Continue on a portrait or a landscape A4 page (a new section when it changes).
+
+        A table too wide for a portrait page gets a landscape page; the next text, heading or
+        figure returns to portrait, so wide tables that follow each other share landscape pages.
+        """
+        if landscape == self.landscape:
+            return
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        long_side, short_side = Cm(29.7), Cm(21.0)
+        section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
+        self.landscape = landscape
+
     def heading(self, text: str, level: int) -> None:
+        self.page(landscape=False)
         self.document.add_heading(str(text), level=level)
 
     def title(self, text: str) -> None:
+        self.page(landscape=False)
         self.document.add_paragraph(str(text), style="Title")
 
     def text(self, text: str, *, small: bool = False, italic: bool = False) -> None:
         if not str(text).strip():
             return
+        self.page(landscape=False)
+        self._paragraph(text, small=small, italic=italic)
+
+    def _paragraph(self, text: str, *, small: bool = False, italic: bool = False) -> None:
         paragraph = self.document.add_paragraph()
         run = paragraph.add_run(str(text))
         if small:
@@ -136,34 +160,30 @@ class WordReport:
         header_labels = header_labels or {}
         formatters = formatters or {}
         shown = table if max_rows is None else table.head(max_rows)
+        numeric = [pd.api.types.is_numeric_dtype(table[c].dtype) and not pd.api.types.is_bool_dtype(table[c].dtype)
+                   for c in columns]
+        titles = [header_labels.get(column, heading(column)) for column in columns]
+        rows = [[(formatters[column](value) if column in formatters else format_cell(column, value))
+                 for column, value in zip(columns, row)] for row in shown[columns].itertuples(index=False, name=None)]
+        least, lengths = text_widths(titles, rows, numeric)
+        wide = least_width_cm(least) > FIGURE_WIDTH_CM
+        self.page(landscape=wide)
         self.caption("Tabell", caption, above=True)
         word_table = self.document.add_table(rows=1, cols=len(columns))
         word_table.style = self.document.styles["Table Grid"]
         word_table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        numeric = [pd.api.types.is_numeric_dtype(table[c].dtype) and not pd.api.types.is_bool_dtype(table[c].dtype)
-                   for c in columns]
         header = word_table.rows[0]
         repeat_header(header)
-        for cell, column, is_number in zip(header.cells, columns, numeric):
-            fill(cell, header_labels.get(column, heading(column)), bold=True, right=is_number)
+        for cell, title, is_number in zip(header.cells, titles, numeric):
+            fill(cell, title, bold=True, right=is_number)
             shade(cell, "E3EBF1")
-        # Text breaks between words only: a heading's longest word (in bold) and a number are the
-        # least a column may get ("Forekomster" must not become "Foreko/mster", nor 2,51 "2/,/5/1").
-        least = [max((len(word) for word in cell.text.split()), default=1) * 1.1 for cell in header.cells]
-        lengths = [0] * len(columns)
-        for row in shown[columns].itertuples(index=False, name=None):
-            cells = word_table.add_row().cells
-            for position, (cell, column, value, is_number) in enumerate(zip(cells, columns, row, numeric)):
-                formatter = formatters.get(column)
-                text = formatter(value) if formatter else format_cell(column, value)
+        for row in rows:
+            for cell, text, is_number in zip(word_table.add_row().cells, row, numeric):
                 fill(cell, text, right=is_number)
-                lengths[position] = max(lengths[position], len(text))
-                if is_number:
-                    least[position] = max(least[position], len(text))
-        column_widths(word_table, lengths, least=least)
+        column_widths(word_table, lengths, least=least, width=LANDSCAPE_WIDTH_CM if wide else FIGURE_WIDTH_CM)
         if max_rows is not None and len(table) > max_rows:
-            self.text(f"Viser de {max_rows} første av {len(table)} radene; hele tabellen står i tabeller.xlsx.",
-                      small=True, italic=True)
+            self._paragraph(f"Viser de {max_rows} første av {len(table)} radene; hele tabellen står i tabeller.xlsx.",
+                            small=True, italic=True)
         else:
             self.document.add_paragraph()
 
@@ -171,6 +191,7 @@ class WordReport:
         """A PNG at print width with a numbered caption below it."""
         if path is None or not Path(path).exists():
             return
+        self.page(landscape=False)
         self.document.add_picture(str(path), width=Cm(FIGURE_WIDTH_CM))
         picture = self.document.paragraphs[-1]
         picture.paragraph_format.keep_with_next = True
@@ -180,6 +201,7 @@ class WordReport:
     def quote(self, text: str, source: str) -> None:
         """A quote in «…» in the Quote style, followed by its source line."""
         body = str(text).strip()
+        self.page(landscape=False)
         if not body.startswith("«"):
             body = f"«{body}»"
         paragraph = self.document.add_paragraph(body, style="Quote")

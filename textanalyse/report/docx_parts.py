@@ -12,7 +12,8 @@ from docx.shared import Cm, Pt
 
 from textanalyse.report.labels import format_cell
 
-FIGURE_WIDTH_CM = 16.0   # the text width of an A4 page with Word's default margins
+FIGURE_WIDTH_CM = 16.0      # the text width of a portrait A4 page with 2.5 cm margins
+LANDSCAPE_WIDTH_CM = 24.7   # the same on a landscape page
 TABLE_FONT_PT = 8
 
 
@@ -26,11 +27,35 @@ CHARACTER_CM = 0.165     # the width of an average character at the tables' 8 pt
 CELL_MARGIN_CM = 0.4     # Word's default left and right cell margins together
 
 
-def column_widths(table, lengths: list[int], *, least=None) -> None:
+def text_widths(titles, rows, numeric) -> tuple[list[float], list[int]]:
+    """Per column, the least width in characters (text breaks between words only: a heading's
+    longest word in bold, a number, the longest word of a cell up to 15 letters) and the longest
+    cell text.
+
+    Example:
+        >>> text_widths(["Ord", "Antall"], [["kontaktperson", "12"], ["bolig", "3"]], [False, True])
+        ([13, 7.8], [13, 2])
+    """
+    least = [round(max((len(word) for word in str(title).split()), default=1) * 1.3, 1) for title in titles]
+    lengths = [0] * len(titles)
+    for row in rows:
+        for position, (text, is_number) in enumerate(zip(row, numeric)):
+            lengths[position] = max(lengths[position], len(text))
+            longest = len(text) if is_number else min(max((len(word) for word in text.split()), default=0), 15)
+            least[position] = max(least[position], longest)
+    return least, lengths
+
+
+def least_width_cm(least) -> float:
+    """The width the least widths of :func:`text_widths` need together, in centimetres."""
+    return sum(CELL_MARGIN_CM + CHARACTER_CM * max(chars, 2) for chars in least)
+
+
+def column_widths(table, lengths: list[int], *, least=None, width: float = FIGURE_WIDTH_CM) -> None:
     """Column widths over the text width: each column first gets its least (in characters: a
     heading's longest word, a number), then the rest goes to the columns whose text is longer,
     in proportion to what they lack (text longer than 40 characters wraps). When the least
-    widths alone exceed the page, all columns shrink in proportion to them.
+    widths alone exceed ``width``, all columns shrink in proportion to them.
 
     Example:
         >>> from docx import Document
@@ -43,19 +68,19 @@ def column_widths(table, lengths: list[int], *, least=None) -> None:
     least = [0.0] * len(lengths) if least is None else list(least)
     minimum = [CELL_MARGIN_CM + CHARACTER_CM * max(chars, 2) for chars in least]
     wanted = [max(low, CELL_MARGIN_CM + CHARACTER_CM * min(max(length, 4), 40)) for low, length in zip(minimum, lengths)]
-    if sum(minimum) >= FIGURE_WIDTH_CM:
-        widths = [FIGURE_WIDTH_CM * low / sum(minimum) for low in minimum]
-    elif sum(wanted) <= FIGURE_WIDTH_CM:
-        widths = [FIGURE_WIDTH_CM * want / sum(wanted) for want in wanted]
+    if sum(minimum) >= width:
+        widths = [width * low / sum(minimum) for low in minimum]
+    elif sum(wanted) <= width:
+        widths = [width * want / sum(wanted) for want in wanted]
     else:
-        room = FIGURE_WIDTH_CM - sum(minimum)
+        room = width - sum(minimum)
         lacking = [want - low for want, low in zip(wanted, minimum)]
         widths = [low + room * lack / sum(lacking) for low, lack in zip(minimum, lacking)]
-    for column, width in zip(table.columns, widths):
-        column.width = Cm(width)      # the table grid (what LibreOffice and Word lay out from)
+    for column, size in zip(table.columns, widths):
+        column.width = Cm(size)       # the table grid (what LibreOffice and Word lay out from)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)
+        for cell, size in zip(row.cells, widths):
+            cell.width = Cm(size)
 
 
 def repeat_header(row) -> None:

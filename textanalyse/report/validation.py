@@ -1,6 +1,6 @@
 """«Validering av kodingen»: how well the automatic coding agrees with a person (report text only).
 
-Renders what :func:`textanalyse.coding.assisted.apply_human_coding` put on a material
+Renders what :func:`textanalyse.coding.run_step.apply_human_coding` put on a material
 (``coding_validation``, ``coding_models``, ``coding_review``, ``coding_suggestions``,
 ``coding_sample``); computes nothing but formatting. A theme whose kappa is below
 :data:`KAPPA_FLAG` is flagged in the theme tables (column ``low_agreement``), in the theme
@@ -76,11 +76,48 @@ def validation_sentences(material) -> list[str]:
         f"F1 = {_decimal(pooled['f1'])} for alle temaer samlet (femdelt kryssvalidering: ingen tekst ble "
         "vurdert av en modell som var trent på den; konfidensintervall ved bootstrap).",
     ]
+    coders = coder_sentence(material)
+    if coders:
+        sentences.append(coders)
     flagged = flagged_themes(material)
     if flagged:
         sentences.append(f"Temaer med κ under 0,6 ({', '.join(flagged)}) er markert der andelene vises, "
                          "og bør tolkes med forsiktighet.")
     return sentences
+
+
+CODER_COLUMNS = ["theme", "n", "coded_a", "coded_b", "percent_agreement", "kappa", "kappa_low", "kappa_high",
+                 "alpha", "alpha_low", "alpha_high", "ac1", "ac1_low", "ac1_high"]
+
+
+def has_two_coders(material) -> bool:
+    table = getattr(material, "coding_coders", None)
+    return isinstance(table, pd.DataFrame) and len(table) > 0
+
+
+def coder_sentence(material) -> str:
+    """The methods sentence on two people's agreement ("" without a second coder).
+
+    Example:
+        >>> from types import SimpleNamespace
+        >>> table = pd.DataFrame([{"theme": "(alle)", "kappa": 0.5, "kappa_low": 0.1, "kappa_high": 0.8,
+        ...     "alpha": 0.52, "alpha_low": 0.12, "alpha_high": 0.81, "ac1": 0.7, "ac1_low": 0.4, "ac1_high": 0.9}])
+        >>> coder_sentence(SimpleNamespace(kind="survey", coding_coders=table, coding_sample={"n_coders": 12}))
+        'To personer kodet de samme 12 svarene uavhengig av hverandre; samsvaret mellom dem var κ = 0,50 (95 % KI 0,10–0,80), Krippendorffs α = 0,52 (0,12–0,81) og Gwets AC1 = 0,70 (0,40–0,90) for alle temaer samlet.'
+    """
+    if not has_two_coders(material):
+        return ""
+    table = material.coding_coders
+    pooled = table.loc[table["theme"] == "(alle)"].iloc[0]
+    unit = "replikkene" if material.kind == "transcripts" else "svarene"
+
+    def figure(name):
+        return (f"{_decimal(pooled[name])} ({'95 % KI ' if name == 'kappa' else ''}"
+                f"{_decimal(pooled[name + '_low'])}–{_decimal(pooled[name + '_high'])})")
+
+    return (f"To personer kodet de samme {material.coding_sample['n_coders']} {unit} uavhengig av hverandre; "
+            f"samsvaret mellom dem var κ = {figure('kappa')}, Krippendorffs α = {figure('alpha')} og "
+            f"Gwets AC1 = {figure('ac1')} for alle temaer samlet.")
 
 
 def validation_section(material, ids) -> str:
@@ -97,6 +134,16 @@ def validation_section(material, ids) -> str:
                  "AC1 = Gwets AC1; κ under 0,6 regnes som svakt samsvar.</p>")
     table = material.coding_validation
     parts.append(table_html(table, columns=[c for c in VALIDATION_COLUMNS if c in table.columns]))
+    if has_two_coders(material):
+        from pathlib import Path
+
+        sample = material.coding_sample
+        parts.append(f"<h4>Samsvar mellom to kodere</h4><p>{esc(Path(sample['coder_a']).name)} (koder A) og "
+                     f"{esc(Path(sample['coder_b']).name)} (koder B) kodet de samme {sample['n_coders']} tekstene "
+                     "uavhengig av hverandre. Maskinen lærte av koder A. Intervallene er 95 % bootstrap-intervaller; "
+                     "uenighetene står i arbeidsboka («Uenighet kodere») til kodemøtet.</p>")
+        coders = material.coding_coders
+        parts.append(table_html(coders, columns=[c for c in CODER_COLUMNS if c in coders.columns]))
     models = material.coding_models
     if isinstance(models, pd.DataFrame) and len(models):
         codebook_only = models.loc[models["method"] == "codebook"]
@@ -113,7 +160,12 @@ def validation_section(material, ids) -> str:
         parts.append("<h4>Forslag til nye mønstre i kodeboka</h4><p>Ord som går igjen i tekster den manuelle "
                      "kodingen ga et tema, men som kodeboka ikke fant.</p>")
         parts.append(table_html(suggestions))
-    parts.append(f"<p>Manuelt kodet: {sample['n_human']} av {sample['n_segments']} tekster.</p></section>")
+    from textanalyse.coding.run_step import next_round_summary
+
+    parts.append(f"<p>Manuelt kodet: {sample['n_human']} av {sample['n_segments']} tekster.</p>")
+    if next_round_summary(material):
+        parts.append(f"<p>{esc(next_round_summary(material))}</p>")
+    parts.append("</section>")
     return "".join(parts)
 
 
