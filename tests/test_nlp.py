@@ -306,3 +306,25 @@ def test_golden_token_table_is_unchanged(n_process):
         "doc_id": "category", "segment": "int32", "position": "int32", "start": "int32", "end": "int32",
         "form": "category", "lower": "category", "lemma": "category", "pos": "category", "ent": "category",
         "is_word": "bool", "lang": "category", "lang_reason": "category"}
+
+
+def test_helper_started_before_language_detection_is_stopped_on_a_cache_hit(tmp_path, monkeypatch):
+    import textanalyse.nlp as nlp
+
+    corpus = survey_corpus({"q": GOLDEN_ANSWERS})
+    first = annotate(corpus, pipeline="fast", cache_dir=tmp_path, n_process=2)
+    # cached languages: a hit is expected, so no helper process is started at all
+    monkeypatch.setattr(nlp, "_helper_pool", lambda: pytest.fail("helper started despite a cache hit"))
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path, n_process=2).equals(first)
+    monkeypatch.undo()
+    # languages not cached: the helper starts at once and is stopped when the table is cached after all
+    started = []
+    real_pool = nlp._helper_pool
+    monkeypatch.setattr(nlp, "_helper_pool", lambda: started.append(real_pool()) or started[-1])
+    for path in (tmp_path / "annotations").glob("*.languages"):
+        path.unlink()
+    again = annotate(corpus, pipeline="fast", cache_dir=tmp_path, n_process=2)
+    assert again.equals(first) and len(started) == 1
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
