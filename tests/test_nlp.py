@@ -185,3 +185,146 @@ def test_empty_texts_give_empty_tables():
     tokens = annotate(corpus, pipeline="fast")
     assert len(tokens) == 0 and tokens.columns.tolist() == list(TOKEN_COLUMNS)
     assert np.asarray(tokens["is_word"]).dtype == bool
+
+
+# A fixed Norwegian text (bokmål, nynorsk and a respondent too short to tell, two paragraphs each;
+# punctuation, digits, abbreviations, emoticons): every column of the token table, exactly, with
+# the categories' order, serial and with the helper process. Speed work must not move any of it.
+GOLDEN_ANSWERS = [
+    "Fikk god oppfølging av NAV-kontoret, ca. 3-4 ganger i mnd. :) Ruskonsulenten var flink!\n\n"
+    "Boligen jeg fikk i 2019 er OK, men f.eks. husleia (12 500 kr) er høy... Hmm :-(",
+    "Eg fekk ikkje hjelp frå kommunen før no. Bustaden er grei, men ventetida var lang!\n\n"
+    "Kva skal eg seie? «Ingenting» fungerte, t.d. på St. Olavs. Takk :D",
+    "Lang ventetid :)",
+]
+# doc_id segment position start end form lower lemma is_word lang
+GOLDEN_TOKENS = [
+    "R1:bra 0 0 0 4 Fikk fikk få 1 nb",
+    "R1:bra 0 1 5 8 god god god 1 nb",
+    "R1:bra 0 2 9 19 oppfølging oppfølging oppfølging 1 nb",
+    "R1:bra 0 3 20 22 av av av 1 nb",
+    "R1:bra 0 4 23 35 NAV-kontoret nav-kontoret nav-kontor 1 nb",
+    "R1:bra 0 5 35 36 , , , 0 nb",
+    "R1:bra 0 6 37 40 ca. ca. ca. 1 nb",
+    "R1:bra 0 7 41 44 3-4 3-4 3-4 0 nb",
+    "R1:bra 0 8 45 51 ganger ganger gang 1 nb",
+    "R1:bra 0 9 52 53 i i i 1 nb",
+    "R1:bra 0 10 54 58 mnd. mnd. mnd. 1 nb",
+    "R1:bra 0 11 59 61 :) :) :) 0 nb",
+    "R1:bra 0 12 62 76 Ruskonsulenten ruskonsulenten ruskonsulent 1 nb",
+    "R1:bra 0 13 77 80 var var være 1 nb",
+    "R1:bra 0 14 81 86 flink flink flink 1 nb",
+    "R1:bra 0 15 86 87 ! ! ! 0 nb",
+    "R1:bra 0 16 89 96 Boligen boligen bolig 1 nb",
+    "R1:bra 0 17 97 100 jeg jeg jeg 1 nb",
+    "R1:bra 0 18 101 105 fikk fikk få 1 nb",
+    "R1:bra 0 19 106 107 i i i 1 nb",
+    "R1:bra 0 20 108 112 2019 2019 2019 0 nb",
+    "R1:bra 0 21 113 115 er er være 1 nb",
+    "R1:bra 0 22 116 118 OK ok ok 1 nb",
+    "R1:bra 0 23 118 119 , , , 0 nb",
+    "R1:bra 0 24 120 123 men men men 1 nb",
+    "R1:bra 0 25 124 130 f.eks. f.eks. f.eks. 1 nb",
+    "R1:bra 0 26 131 138 husleia husleia husleie 1 nb",
+    "R1:bra 0 27 139 140 ( ( ( 0 nb",
+    "R1:bra 0 28 140 142 12 12 12 0 nb",
+    "R1:bra 0 29 143 146 500 500 500 0 nb",
+    "R1:bra 0 30 147 149 kr kr kr 1 nb",
+    "R1:bra 0 31 149 150 ) ) ) 0 nb",
+    "R1:bra 0 32 151 153 er er være 1 nb",
+    "R1:bra 0 33 154 157 høy høy høy 1 nb",
+    "R1:bra 0 34 157 160 ... ... ... 0 nb",
+    "R1:bra 0 35 161 164 Hmm hmm hmm 1 nb",
+    "R1:bra 0 36 165 168 :-( :-( :-( 0 nb",
+    "R2:bra 0 0 0 2 Eg eg eg 1 nn",
+    "R2:bra 0 1 3 7 fekk fekk få 1 nn",
+    "R2:bra 0 2 8 13 ikkje ikkje ikkje 1 nn",
+    "R2:bra 0 3 14 19 hjelp hjelp hjelp 1 nn",
+    "R2:bra 0 4 20 23 frå frå frå 1 nn",
+    "R2:bra 0 5 24 32 kommunen kommunen kommune 1 nn",
+    "R2:bra 0 6 33 36 før før før 1 nn",
+    "R2:bra 0 7 37 40 no. no. no. 1 nn",
+    "R2:bra 0 8 41 49 Bustaden bustaden bustad 1 nn",
+    "R2:bra 0 9 50 52 er er vere 1 nn",
+    "R2:bra 0 10 53 57 grei grei grei 1 nn",
+    "R2:bra 0 11 57 58 , , , 0 nn",
+    "R2:bra 0 12 59 62 men men men 1 nn",
+    "R2:bra 0 13 63 72 ventetida ventetida ventetid 1 nn",
+    "R2:bra 0 14 73 76 var var vere 1 nn",
+    "R2:bra 0 15 77 81 lang lang lang 1 nn",
+    "R2:bra 0 16 81 82 ! ! ! 0 nn",
+    "R2:bra 0 17 84 87 Kva kva kva 1 nn",
+    "R2:bra 0 18 88 92 skal skal skulle 1 nn",
+    "R2:bra 0 19 93 95 eg eg eg 1 nn",
+    "R2:bra 0 20 96 100 seie seie seie 1 nn",
+    "R2:bra 0 21 100 101 ? ? ? 0 nn",
+    "R2:bra 0 22 102 103 « « « 0 nn",
+    "R2:bra 0 23 103 112 Ingenting ingenting ingenting 1 nn",
+    "R2:bra 0 24 112 113 » » » 0 nn",
+    "R2:bra 0 25 114 122 fungerte fungerte fungere 1 nn",
+    "R2:bra 0 26 122 123 , , , 0 nn",
+    "R2:bra 0 27 124 127 t.d t.d t.d 1 nn",
+    "R2:bra 0 28 127 128 . . . 0 nn",
+    "R2:bra 0 29 129 131 på på på 1 nn",
+    "R2:bra 0 30 132 135 St. st. st. 1 nn",
+    "R2:bra 0 31 136 141 Olavs olavs olavs 1 nn",
+    "R2:bra 0 32 141 142 . . . 0 nn",
+    "R2:bra 0 33 143 147 Takk takk takk 1 nn",
+    "R2:bra 0 34 148 150 :D :d :d 1 nn",
+    "R3:bra 0 0 0 4 Lang lang lang 1 nn",
+    "R3:bra 0 1 5 13 ventetid ventetid ventetid 1 nn",
+    "R3:bra 0 2 14 16 :) :) :) 0 nn",
+]
+GOLDEN_CATEGORIES = {
+    "form": "Fikk god oppfølging av NAV-kontoret , ganger i Ruskonsulenten var flink ! Boligen jeg fikk er OK men husleia kr ) Hmm Eg fekk ikkje hjelp frå kommunen før Bustaden grei ventetida lang Kva skal eg seie ? « Ingenting » fungerte på Olavs . Takk Lang ventetid ca. 3-4 mnd. :) 2019 f.eks. ( 12 500 høy ... :-( no. t.d St. :D".split(),
+    "lower": "fikk god oppfølging av nav-kontoret , ganger i ruskonsulenten var flink ! boligen jeg er ok men husleia kr ) hmm eg fekk ikkje hjelp frå kommunen før bustaden grei ventetida lang kva skal seie ? « ingenting » fungerte på olavs . takk ventetid ca. 3-4 mnd. :) 2019 f.eks. ( 12 500 høy ... :-( no. t.d st. :d".split(),
+    "lemma": "få god oppfølging av nav-kontor , gang i ruskonsulent være vere flink ! bolig jeg ok men husleie kr ) hmm eg ikkje hjelp frå kommune før bustad grei ventetid lang kva skulle seie ? « ingenting » fungere på olavs . takk ca. 3-4 mnd. :) 2019 f.eks. ( 12 500 høy ... :-( no. t.d st. :d".split(),
+}
+GOLDEN_REASONS = {
+    "R1:bra": "gjenkjent: bokmål (-15.4 over 27 ord i teksten; fikk, jeg)",
+    "R2:bra": "gjenkjent: nynorsk (+40.0 over 28 ord i teksten; bustaden, eg, fekk, frå)",
+    "R3:bra": "svakt grunnlag (-2.1 over 2 ord fra respondenten): materialets flertall, nynorsk (hele materialet samlet)",
+}
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_golden_token_table_is_unchanged(n_process):
+    tokens = annotate(survey_corpus({"bra": GOLDEN_ANSWERS}), pipeline="fast", n_process=n_process)
+    assert tokens.columns.tolist() == list(TOKEN_COLUMNS)
+    rows = [" ".join(str(int(value) if isinstance(value, (bool, np.bool_)) else value) for value in row)
+            for row in tokens[["doc_id", "segment", "position", "start", "end", "form", "lower", "lemma",
+                               "is_word", "lang"]].itertuples(index=False)]
+    assert rows == GOLDEN_TOKENS
+    for column, categories in GOLDEN_CATEGORIES.items():
+        assert tokens[column].cat.categories.tolist() == categories, column
+    assert tokens["lang"].cat.categories.tolist() == ["nb", "nn"]
+    assert tokens["pos"].cat.categories.tolist() == [""] and tokens["ent"].cat.categories.tolist() == [""]
+    assert set(tokens["pos"]) == {""} and set(tokens["ent"]) == {""}
+    assert tokens.groupby("doc_id", observed=True)["lang_reason"].first().to_dict() == GOLDEN_REASONS
+    assert tokens["lang_reason"].cat.categories.tolist() == list(GOLDEN_REASONS.values())
+    assert {column: str(dtype) for column, dtype in tokens.dtypes.items()} == {
+        "doc_id": "category", "segment": "int32", "position": "int32", "start": "int32", "end": "int32",
+        "form": "category", "lower": "category", "lemma": "category", "pos": "category", "ent": "category",
+        "is_word": "bool", "lang": "category", "lang_reason": "category"}
+
+
+def test_helper_started_before_language_detection_is_stopped_on_a_cache_hit(tmp_path, monkeypatch):
+    import textanalyse.nlp as nlp
+
+    corpus = survey_corpus({"q": GOLDEN_ANSWERS})
+    first = annotate(corpus, pipeline="fast", cache_dir=tmp_path, n_process=2)
+    # cached languages: a hit is expected, so no helper process is started at all
+    monkeypatch.setattr(nlp, "_helper_pool", lambda: pytest.fail("helper started despite a cache hit"))
+    assert annotate(corpus, pipeline="fast", cache_dir=tmp_path, n_process=2).equals(first)
+    monkeypatch.undo()
+    # languages not cached: the helper starts at once and is stopped when the table is cached after all
+    started = []
+    real_pool = nlp._helper_pool
+    monkeypatch.setattr(nlp, "_helper_pool", lambda: started.append(real_pool()) or started[-1])
+    for path in (tmp_path / "annotations").glob("*.languages"):
+        path.unlink()
+    again = annotate(corpus, pipeline="fast", cache_dir=tmp_path, n_process=2)
+    assert again.equals(first) and len(started) == 1
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []

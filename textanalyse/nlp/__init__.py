@@ -30,8 +30,12 @@ def language_decisions(corpus: Corpus, *, language: str = "auto", cache_dir=None
         from textanalyse.errors import UserError
 
         raise UserError(f"language '{language}' is not supported; use auto, nb or nn")
+    key = cache.language_key(corpus.documents, language) if cache_dir is not None else None
+    return _language_decisions(corpus, language=language, cache_dir=cache_dir, key=key)
+
+
+def _language_decisions(corpus: Corpus, *, language: str, cache_dir, key: str | None) -> pd.DataFrame:
     documents = corpus.documents
-    key = cache.language_key(documents, language) if cache_dir is not None else None
     decisions = cache.load_languages(cache_dir, key, documents) if key else None
     if decisions is None or "lang_reason" not in decisions.columns:
         unit = "informanten" if corpus.kind == "transcripts" else "respondenten"
@@ -72,23 +76,55 @@ def annotate(corpus: Corpus, *, pipeline: str | PipelineChoice = "auto", languag
     texts = corpus.segments["text"].astype(str).tolist()
     if cache.prepare(cache_dir) is None:  # a folder that is not the user's own is refused before the work
         cache_dir = None
-    decisions = language_decisions(corpus, language=language, cache_dir=cache_dir)
-    # The key holds every segment's language, so a changed decision never reuses a stale table.
-    langs = segment_languages(corpus, decisions=decisions)
     if isinstance(pipeline, str):
         n_words = sum(text.count(" ") + 1 for text in texts) if pipeline == "auto" else 0
         pipeline = resolve_pipeline(pipeline, n_words=n_words)
-    key = cache.cache_key(pipeline.identity, texts, langs)
-    table = cache.load_cached(cache_dir, key)
-    if table is None:
-        if pipeline.kind == "fast":
-            table = _annotate_fast(texts, langs, n_process=n_process, on_progress=on_progress)
-        else:
-            table = _annotate_spacy(texts, langs, pipeline, n_process=n_process, on_progress=on_progress)
-        cache.store(cache_dir, key, table)
-    elif on_progress is not None:
-        on_progress(len(texts))
+    language_key = cache.language_key(corpus.documents, language) if cache_dir is not None else None
+    two_processes = pipeline.kind == "fast" and _fast_workers(texts, n_process) > 1
+    # Without cached language decisions the table is almost surely not cached either: start the
+    # helper now, so its spaCy import runs on the other core while this process detects languages.
+    helper = None
+    if two_processes and not (language_key and cache.cache_file(cache_dir, language_key,
+                                                                  suffix=cache.LANGUAGE_SUFFIX).exists()):
+        helper = _helper_pool()
+    try:
+        decisions = _language_decisions(corpus, language=language, cache_dir=cache_dir, key=language_key)
+        # The key holds every segment's language, so a changed decision never reuses a stale table.
+        langs = segment_languages(corpus, decisions=decisions)
+        key = cache.cache_key(pipeline.identity, texts, langs)
+        table = cache.load_cached(cache_dir, key)
+        if table is None:
+            if pipeline.kind == "fast":
+                if two_processes and helper is None:
+                    helper = _helper_pool()
+                table = _annotate_fast(texts, langs, helper=helper, on_progress=on_progress)
+                helper = _close(helper, wait=True)
+            else:
+                table = _annotate_spacy(texts, langs, pipeline, n_process=n_process, on_progress=on_progress)
+            cache.store(cache_dir, key, table)
+        elif on_progress is not None:
+            on_progress(len(texts))
+    finally:
+        _close(helper, wait=False)  # a cache hit after all, or an error: the helper's work is not needed
     return _attach_segments(table, corpus, pipeline, decisions)
+
+
+def _fast_workers(texts, n_process: int | None) -> int:
+    """Processes for the fast pipeline: 2 for large corpora on a machine with two cores or more."""
+    if n_process:
+        return n_process
+    n_words = sum(len(text) for text in texts) // 6
+    return 2 if n_words >= PARALLEL_WORD_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
+
+
+def _close(helper, *, wait: bool) -> None:
+    """Let the helper finish and exit (``wait``), or stop it at once."""
+    if helper is not None:
+        if wait:
+            helper.close()
+        else:
+            helper.terminate()
+        helper.join()
 
 
 def _attach_segments(table: pd.DataFrame, corpus: Corpus, pipeline: PipelineChoice,
@@ -118,23 +154,25 @@ def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
 
-def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
+def _annotate_fast(texts, langs, *, helper=None, on_progress=None) -> pd.DataFrame:
+    """The fast pipeline's token table; ``helper``: a pool of one process (:func:`_helper_pool`) or ``None``.
+
+    With two cores, one forked helper carries the slow start-up steps while this process
+    detects languages and splits the plain words: it imports spaCy (started by
+    :func:`annotate` before language detection) and splits the chunks that need it, then loads
+    simplemma's dictionary of the majority language (while this process assembles the tokens),
+    then lemmatises. Words of other languages are lemmatised here meanwhile. One helper, not
+    two: a third busy process on two cores slows everything down. The caller closes the helper.
+    """
     from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms, preload_dictionaries, spacy_pieces
 
-    n_words = sum(len(text) for text in texts) // 6
-    workers = n_process or (2 if n_words >= PARALLEL_WORD_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1)
-    # With two cores, one forked helper carries the slow start-up steps while this process
-    # splits the plain words: it imports spaCy and splits the chunks that need it, then loads
-    # simplemma's dictionaries (while this process assembles the tokens), then lemmatises.
-    # One helper, not two: a third busy process on two cores slows everything down.
-    helper = _helper_pool() if workers > 1 else None
     languages = sorted(set(langs)) or ["nb"]
     majority = max(languages, key=lambda lang: int(np.sum(np.asarray(langs, dtype=object) == lang)))
     early = {}  # forms of plain words, lemmatised in the helper (majority language) while we work
 
     def split_in_helper(chunks):
         pending = helper.apply_async(spacy_pieces, (chunks,))
-        helper.apply_async(preload_dictionaries, (languages,))
+        helper.apply_async(preload_dictionaries, ([majority],))
         return pending
 
     def lemmatise_early(new_forms):
@@ -142,37 +180,35 @@ def _annotate_fast(texts, langs, *, n_process, on_progress) -> pd.DataFrame:
         early["forms"] = lowered
         early["result"] = helper.apply_async(lemmatize_forms, (lowered, [majority] * len(lowered)))
 
-    try:
-        tokenizer = ChunkTokenizer(complex_splitter=split_in_helper if helper else None,
-                                   on_new_forms=lemmatise_early if helper else None)
-        rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
-        forms = tokenizer.forms
-        lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
-        lowers = np.asarray(lowers, dtype=object)
-        lower_codes = lower_codes_of_form[form_ids]
-        lang_codes_of_row, lang_names = pd.factorize(pd.Series(langs, dtype=object))
-        lang_names = np.asarray(lang_names, dtype=object)
-        n_langs = max(len(lang_names), 1)
-        token_langs = lang_codes_of_row[rows] if len(rows) else np.zeros(0, dtype=np.int64)
-        # Lemmatise each distinct (lowercased form, language) pair once.
-        unique_pairs, pair_codes = np.unique(lower_codes.astype(np.int64) * n_langs + token_langs,
-                                             return_inverse=True)
-        pair_lowers = lowers[unique_pairs // n_langs].tolist()
-        pair_langs = lang_names[unique_pairs % n_langs].tolist()
-        if helper is not None:
-            done = dict(zip(early["forms"], early["result"].get())) if early else {}
-            missing = [i for i, (lower, lang) in enumerate(zip(pair_lowers, pair_langs))
-                       if lang != majority or lower not in done]
-            rest = helper.apply(lemmatize_forms, ([pair_lowers[i] for i in missing], [pair_langs[i] for i in missing]))
-            pair_lemmas = [done.get(lower) if lang == majority else None for lower, lang in zip(pair_lowers, pair_langs)]
-            for i, lemma in zip(missing, rest):
-                pair_lemmas[i] = lemma
-        else:
-            pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
-    finally:
-        if helper is not None:
-            helper.close()
-            helper.join()
+    tokenizer = ChunkTokenizer(complex_splitter=split_in_helper if helper else None,
+                               on_new_forms=lemmatise_early if helper else None)
+    rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
+    forms = tokenizer.forms
+    lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
+    lowers = np.asarray(lowers, dtype=object)
+    lower_codes = lower_codes_of_form[form_ids]
+    lang_codes_of_row, lang_names = pd.factorize(pd.Series(langs, dtype=object))
+    lang_names = np.asarray(lang_names, dtype=object)
+    n_langs = max(len(lang_names), 1)
+    token_langs = lang_codes_of_row[rows] if len(rows) else np.zeros(0, dtype=np.int64)
+    # Lemmatise each distinct (lowercased form, language) pair once.
+    unique_pairs, pair_codes = np.unique(lower_codes.astype(np.int64) * n_langs + token_langs,
+                                         return_inverse=True)
+    pair_lowers = lowers[unique_pairs // n_langs].tolist()
+    pair_langs = lang_names[unique_pairs % n_langs].tolist()
+    if helper is not None:
+        # Other languages' words here, while the helper still lemmatises the majority's.
+        others = [i for i, lang in enumerate(pair_langs) if lang != majority]
+        other_lemmas = lemmatize_forms([pair_lowers[i] for i in others], [pair_langs[i] for i in others])
+        done = dict(zip(early["forms"], early["result"].get())) if early else {}
+        missing = [i for i, (lower, lang) in enumerate(zip(pair_lowers, pair_langs))
+                   if lang == majority and lower not in done]
+        rest = helper.apply(lemmatize_forms, ([pair_lowers[i] for i in missing], [majority] * len(missing)))
+        pair_lemmas = [done.get(lower) if lang == majority else None for lower, lang in zip(pair_lowers, pair_langs)]
+        for i, lemma in zip(missing + others, rest + other_lemmas):
+            pair_lemmas[i] = lemma
+    else:
+        pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
     lemma_codes_of_pair, lemmas = pd.factorize(pd.Series(pair_lemmas, dtype=object))
     form_lengths = np.fromiter((len(form) for form in forms), dtype=np.int32, count=len(forms))
     has_letter = np.fromiter((any(ch.isalpha() for ch in form) for form in forms), dtype=bool, count=len(forms))
