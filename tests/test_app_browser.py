@@ -158,9 +158,25 @@ def test_4_accept_and_edit_quote(app):
 def test_5_export_and_run_reproduces_tables(app):
     driver = app["driver"]
     driver.get(app["base"] + "/eksport")
+    word = driver.find_element(By.CSS_SELECTOR, 'input[type="checkbox"][name="docx"]')
+    assert not word.is_selected()
+    word.click()          # the Word switch: written to analyse.toml, the page comes back with it on
+    wait(driver).until(lambda d: "docx = true" in (app["folder"] / "analyse.toml").read_text(encoding="utf-8"))
+    wait(driver).until(lambda d: d.execute_script(
+        "const box = document.querySelector('input[name=\"docx\"]'); return !!box && box.checked"
+        " && document.readyState === 'complete'"))
     driver.find_element(By.ID, "eksporter").click()
     wait(driver, 900).until(lambda d: "Rapport (HTML)" in text_of(d, "#eksportfiler"))
     assert "Godtatte sitater" in text_of(driver, "#eksportfiler")
+    assert "Rapport (Word)" in text_of(driver, "#eksportfiler")
+    report = app["folder"] / "resultater" / "rapport.docx"
+    assert report.read_bytes()[:2] == b"PK"
+    import tomllib
+
+    import docx
+
+    title = tomllib.loads((app["folder"] / "analyse.toml").read_text(encoding="utf-8"))["title"]
+    assert title in [paragraph.text for paragraph in docx.Document(str(report)).paragraphs[:5]]
     exported = app["folder"] / "resultater" / "tabeller"
     again = app["root"] / "igjen"
     subprocess.run([sys.executable, "-m", "textanalyse", "run", str(app["folder"] / "analyse.toml"), "--out", str(again)],

@@ -202,9 +202,28 @@ def _short(value: str, limit: int = 90) -> str:
     return value if len(value) <= limit else value[:limit - 1] + "…"
 
 
+def locate(folder: ProjectFolder, typed: str) -> tuple[str, str]:
+    """A typed path (absolute, or relative to the project folder) as ``(root, relative)`` inside an allowed folder."""
+    typed = typed.strip().strip('"')
+    if not typed or "\x00" in typed:
+        raise UserError("Skriv stien til en mappe med intervjuer eller en datafil.")
+    path = Path(typed).expanduser()
+    for name, base in roots(folder).items():
+        candidate = (path if path.is_absolute() else base / path).resolve()
+        try:
+            relative = candidate.relative_to(base.resolve())
+        except ValueError:
+            continue
+        return name, relative.as_posix()
+    raise UserError("Stien ligger utenfor prosjektmappen; kopier intervjuene inn i prosjektmappen "
+                    "(for eksempel i data/) og prøv igjen.")
+
+
 async def preview(request: Request) -> Response:
     folder = request.app.state.workspace.folder
     root, relative = request.query_params.get("rot", ""), request.query_params.get("fil", "")
+    if "sti" in request.query_params:     # a path typed by the researcher
+        root, relative = locate(folder, request.query_params["sti"])
     path = resolve_data(folder, root, relative)
     title = path.stem.replace("_", " ").capitalize()
     if path.is_dir():

@@ -138,7 +138,10 @@ async def save_theme(request: Request) -> Response:
     try:
         parse_codebook(data, source=CODEBOOK_FILE)
     except UserError as problem:
-        return render(request, "_themes.html", **themes_context(request, error=str(problem), edit=old_name or ""))
+        from textanalyse.app.messages import norwegian
+
+        return render(request, "_themes.html", **themes_context(request, error=norwegian(str(problem)),
+                                                                 edit=old_name or ""))
     target = _project_codebook(workspace)
     write_text(target, yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
     return render(request, "_themes.html", **themes_context(request, message=f"Temaet «{new_name}» er lagret.",

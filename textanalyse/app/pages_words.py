@@ -86,11 +86,13 @@ def words_context(request: Request) -> dict:
     filtered = workspace.filtered(name)
     return {**chosen, "rows": rows.to_dict("records"), "report": filtered.report.to_dict("records"),
             "stoplist": workspace.folder.stoplist(), "variants": workspace.folder.variants(), "reasons": REASONS,
+            "input_warnings": workspace.warnings(name),
             "unit": chosen["config"]["filters"]["unit"], "min_length": chosen["config"]["filters"]["min_length"]}
 
 
 def _suggest(workspace, name) -> pd.DataFrame:
-    return workspace.compute(name, lambda project: project.exclusion_suggestions(top=12))
+    # computed when the section is scrolled into view, without holding other pages up
+    return workspace.compute(name, lambda project: project.exclusion_suggestions(top=12), locked=False)
 
 
 async def words_page(request: Request) -> Response:
@@ -109,8 +111,10 @@ async def suggestions_part(request: Request) -> Response:
     workspace = request.app.state.workspace
     chosen = _choices(request)
     name = chosen["name"]
-    suggestions = workspace.cached(("suggest", name, workspace.filter_stamp()), lambda: _suggest(workspace, name))
-    variants = workspace.cached(("variants", name, workspace.filter_stamp()), lambda: _variants(workspace, name))
+    suggestions = workspace.cached(("suggest", name, workspace.filter_stamp()), lambda: _suggest(workspace, name),
+                                   locked=False)
+    variants = workspace.cached(("variants", name, workspace.filter_stamp()), lambda: _variants(workspace, name),
+                                locked=False)
     return render(request, "_suggestions.html", suggestions=suggestions.to_dict("records"),
                   variant_suggestions=variants.head(15).to_dict("records"), **chosen)
 

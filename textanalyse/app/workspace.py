@@ -42,8 +42,9 @@ class Job:
 def user_message(error: BaseException) -> str:
     """One sentence for the page: the core's message for bad input, never a traceback."""
     if isinstance(error, UserError):
-        text = str(error).strip()
-        return text if text.endswith((".", "!", "?")) else text + "."
+        from textanalyse.app.messages import norwegian
+
+        return norwegian(str(error))
     if isinstance(error, MemoryError):
         return "Maskinen har for lite minne til dette materialet; del det i mindre filer."
     return f"Noe gikk galt ({type(error).__name__}); prøv igjen, og meld fra om det gjentar seg."
@@ -103,6 +104,7 @@ class Workspace:
         self._entries: dict[str, _Entry] = {}
         self._results: dict = {}
         self.pending_figures: dict = {}          # figure file name -> its drawing function (drawn when asked)
+        self._warnings: dict[str, list[str]] = {}   # material name -> reading warnings, in Norwegian
 
     # ------------------------------------------------------------ config
     def config(self) -> dict:
@@ -206,16 +208,35 @@ class Workspace:
         return self.project(name)._tokens is not None
 
     def material(self, name: str | None = None, *, on_progress=None):
-        """The material's project, read and annotated (annotated once; later calls are instant)."""
+        """The material's project, read and annotated (annotated once; later calls are instant).
+
+        Warnings from reading it (``InputWarning``: mixed encodings, unknown speaker labels …)
+        are kept for the pages, in Norwegian.
+        """
+        import warnings
+
+        from textanalyse.app.messages import norwegian_warning
+        from textanalyse.errors import InputWarning
+
         project = self.project(name)
         if project._tokens is None:
             with self.lock:
+                if project._tokens is not None:     # annotated by another request while this one waited
+                    return project
                 project.on_progress = on_progress
                 try:
-                    project.tokens
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always", InputWarning)
+                        project.tokens
                 finally:
                     project.on_progress = None
+                found = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+                self._warnings[project.name] = list(dict.fromkeys(norwegian_warning(text) for text in found))
         return project
+
+    def warnings(self, name: str | None = None) -> list[str]:
+        """What reading the material warned about, one Norwegian sentence each."""
+        return self._warnings.get(self.material_config(name)["name"], [])
 
     def cached(self, key: tuple, compute, *, locked: bool = True):
         """``compute()`` once per key (keys hold a stamp, so stale results are never returned).
