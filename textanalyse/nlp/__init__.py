@@ -176,7 +176,7 @@ def _annotate_fast(texts, langs, *, helper=None, on_progress=None) -> pd.DataFra
     detects languages and splits the plain words: it imports spaCy (started by
     :func:`annotate` before language detection) and splits the chunks that need it, then loads
     simplemma's dictionary of the majority language (while this process assembles the tokens),
-    then lemmatises. Words of other languages are lemmatised here meanwhile. One helper, not
+    then lemmatises (other languages' dictionaries load there when needed). One helper, not
     two: a third busy process on two cores slows everything down. The caller closes the helper.
     """
     from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms, preload_dictionaries, spacy_pieces
@@ -207,20 +207,19 @@ def _annotate_fast(texts, langs, *, helper=None, on_progress=None) -> pd.DataFra
     n_langs = max(len(lang_names), 1)
     token_langs = lang_codes_of_row[rows] if len(rows) else np.zeros(0, dtype=np.int64)
     # Lemmatise each distinct (lowercased form, language) pair once.
-    unique_pairs, pair_codes = np.unique(lower_codes.astype(np.int64) * n_langs + token_langs,
-                                         return_inverse=True)
+    # (np.unique's sorted pairs and inverse, by hashing instead of sorting a million tokens)
+    pair_codes, unique_pairs = pd.factorize(lower_codes.astype(np.int64) * n_langs + token_langs, sort=True)
     pair_lowers = lowers[unique_pairs // n_langs].tolist()
     pair_langs = lang_names[unique_pairs % n_langs].tolist()
     if helper is not None:
-        # Other languages' words here, while the helper still lemmatises the majority's.
-        others = [i for i, lang in enumerate(pair_langs) if lang != majority]
-        other_lemmas = lemmatize_forms([pair_lowers[i] for i in others], [pair_langs[i] for i in others])
+        # Everything lemmatised in the helper: simplemma (its import compiles hundreds of rules)
+        # and each dictionary are loaded in one process only; on a busy machine CPU time counts.
         done = dict(zip(early["forms"], early["result"].get())) if early else {}
         missing = [i for i, (lower, lang) in enumerate(zip(pair_lowers, pair_langs))
-                   if lang == majority and lower not in done]
-        rest = helper.apply(lemmatize_forms, ([pair_lowers[i] for i in missing], [majority] * len(missing)))
+                   if lang != majority or lower not in done]
+        rest = helper.apply(lemmatize_forms, ([pair_lowers[i] for i in missing], [pair_langs[i] for i in missing]))
         pair_lemmas = [done.get(lower) if lang == majority else None for lower, lang in zip(pair_lowers, pair_langs)]
-        for i, lemma in zip(missing + others, rest + other_lemmas):
+        for i, lemma in zip(missing, rest):
             pair_lemmas[i] = lemma
     else:
         pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)

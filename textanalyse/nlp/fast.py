@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate, islice
 from importlib.metadata import version
 
 import numpy as np
@@ -126,13 +127,6 @@ class ChunkTokenizer:
         self._flat_forms: list[int] = []
         self._flat_offsets: list[int] = []
 
-    def form_id(self, form: str) -> int:
-        found = self._form_ids.get(form)
-        if found is None:
-            found = self._form_ids[form] = len(self.forms)
-            self.forms.append(form)
-        return found
-
     def tokenize(self, texts, *, on_progress=None):
         """Tokenise ``texts``; returns numpy arrays ``text_index, position, start, form_id``.
 
@@ -181,21 +175,25 @@ class ChunkTokenizer:
                 simple.append((chunk, pieces))
         pending = self._complex_splitter(complex_chunks) if complex_chunks else []
         known = len(self.forms)
-        for chunk, pieces in simple:
-            self._register(chunk, pieces)
+        self._register([chunk for chunk, _ in simple], [pieces for _, pieces in simple])
         if self._on_new_forms is not None and len(self.forms) > known:
             self._on_new_forms(self.forms[known:])
         results = pending.get() if hasattr(pending, "get") else pending
-        for chunk, pieces in zip(complex_chunks, results):
-            self._register(chunk, pieces)
+        self._register(complex_chunks, results)
 
-    def _register(self, chunk: str, pieces) -> None:
-        texts, offsets = pieces
-        self._chunk_ids[chunk] = len(self._chunk_first)
-        self._chunk_first.append(len(self._flat_forms))
-        self._chunk_count.append(len(texts))
-        self._flat_forms.extend(self.form_id(text) for text in texts)
-        self._flat_offsets.extend(offsets)
+    def _register(self, chunks: list[str], pieces: list) -> None:
+        """Give each chunk an id and each new piece a form id, in order of appearance."""
+        form_ids, known = self._form_ids, len(self._form_ids)
+        counts = [len(texts) for texts, _ in pieces]
+        # setdefault's default is the next id, so a new form gets len(forms) as a form_id call would
+        ids = [form_ids.setdefault(text, len(form_ids)) for texts, _ in pieces for text in texts]
+        self.forms.extend(islice(form_ids, known, None))
+        first = len(self._chunk_first)
+        self._chunk_ids.update(zip(chunks, range(first, first + len(chunks))))
+        self._chunk_first.extend(accumulate(counts[:-1], initial=len(self._flat_forms)) if counts else ())
+        self._chunk_count.extend(counts)
+        self._flat_forms.extend(ids)
+        self._flat_offsets.extend(offset for _, offsets in pieces for offset in offsets)
 
 
 def lemmatize_forms(lowers, langs) -> list[str]:
