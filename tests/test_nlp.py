@@ -328,3 +328,16 @@ def test_helper_started_before_language_detection_is_stopped_on_a_cache_hit(tmp_
     import multiprocessing
 
     assert multiprocessing.active_children() == []
+
+
+def test_split_whitespace_agrees_with_the_regex_on_every_kind_of_space():
+    import re
+
+    from textanalyse.nlp.fast import split_whitespace
+
+    spaces = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+    text = "".join(f"ord{i}{space}" for i, space in enumerate(spaces)) + " «Hei»\u00a0på\u3000deg\x1cnå\u2028🙂 \ud800x  "
+    chunks, starts = split_whitespace(text)
+    found = [(match.group(), match.start()) for match in re.finditer(r"\S+", text)]
+    assert list(zip(chunks, starts.tolist())) == found
+    assert "🙂" in chunks and "\ud800x" in chunks

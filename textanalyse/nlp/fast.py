@@ -7,8 +7,10 @@ from functools import lru_cache
 from importlib.metadata import version
 
 import numpy as np
+import pandas as pd
 
-_SPLIT = re.compile(r"(\s+)")
+# Every code point Python (str.split, str.isspace, the regex \s) counts as whitespace is below U+3001.
+_SPACE_TABLE = np.array([chr(code).isspace() for code in range(0x3001)] + [False], dtype=bool)
 # Chunks of this shape are split without calling spaCy: optional opening bracket or quote,
 # letters, optional closing punctuation. Checked against spaCy's own output on 250k distinct
 # chunks of real Norwegian text (tests/test_nlp.py keeps checking a sample).
@@ -35,6 +37,24 @@ def period_special_cases() -> frozenset[str]:
                      if line.strip() and not line.startswith("#"))
 
 
+def split_whitespace(text: str) -> tuple[list[str], np.ndarray]:
+    """The whitespace-separated chunks of ``text`` (``str.split()``) and their start offsets.
+
+    Example:
+        >>> chunks, starts = split_whitespace("  God hjelp,\\n\\ttakk ")
+        >>> chunks, starts.tolist()
+        (['God', 'hjelp,', 'takk'], [2, 6, 14])
+    """
+    chunks = text.split()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = _SPACE_TABLE[np.minimum(codes, len(_SPACE_TABLE) - 1)]
+    # a chunk starts at a non-space character that is first or follows a space
+    starts = np.flatnonzero(~space & np.concatenate(([True], space[:-1])))
+    if len(starts) != len(chunks):  # cannot happen: both use Python's one definition of whitespace
+        raise RuntimeError("whitespace split and offsets disagree")
+    return chunks, starts
+
+
 def simple_pieces(chunk: str):
     """Tokens of a chunk spaCy would split trivially: ``(pieces, offsets)``, or ``None``.
 
@@ -44,6 +64,8 @@ def simple_pieces(chunk: str):
     Checked against spaCy on 488,848 distinct chunks of real Norwegian text. ``tests/test_nlp.py`` checks
     that this agrees with spaCy on every special case of its Norwegian tokenizer.
     """
+    if chunk.isalpha():  # most chunks: one plain word, one token (what the pattern below gives)
+        return (chunk,), (0,)
     simple = _SIMPLE_CHUNK.match(chunk)
     if simple is None or chunk in SPACY_SPECIAL_CASES_OF_SIMPLE_SHAPE:
         return None
@@ -114,22 +136,24 @@ class ChunkTokenizer:
     def tokenize(self, texts, *, on_progress=None):
         """Tokenise ``texts``; returns numpy arrays ``text_index, position, start, form_id``.
 
-        The texts are split into whitespace-separated chunks in one pass in C (``re.split``
-        on the texts joined by newlines); each distinct chunk is tokenised once and given an
-        id, and the token arrays are then expanded from chunk ids with numpy.
+        The texts are joined by newlines and split into whitespace-separated chunks in C
+        (:func:`split_whitespace`); each distinct chunk is tokenised once and given an id, and
+        the token arrays are then expanded from chunk ids with numpy.
         """
         if not texts:
             empty = np.zeros(0, dtype=np.int32)
             return empty, empty, empty, empty
-        parts = _SPLIT.split("\n".join(texts))  # chunk, separator, chunk, ... (edge chunks may be "")
-        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-        chunk_offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[0::2]
-        chunks = parts[0::2]
+        joined = "\n".join(texts)
+        chunks, chunk_offsets = split_whitespace(joined)
+        # Distinct chunks in order of first appearance (as dict.fromkeys), hashed in C.
+        codes, distinct = pd.factorize(np.array(chunks, dtype=object), sort=False)
+        distinct = distinct.tolist()
         known = self._chunk_ids
-        self._add_chunks([chunk for chunk in dict.fromkeys(chunks) if chunk not in known])
-        chunk_ids = np.fromiter(map(self._chunk_ids.__getitem__, chunks), dtype=np.int64, count=len(chunks))
-        first, count = np.asarray(self._chunk_first), np.asarray(self._chunk_count)
-        flat_forms, flat_offsets = np.asarray(self._flat_forms), np.asarray(self._flat_offsets)
+        self._add_chunks([chunk for chunk in distinct if chunk not in known])
+        chunk_ids = np.fromiter(map(known.__getitem__, distinct), dtype=np.int64, count=len(distinct))[codes]
+        first, count = np.asarray(self._chunk_first, dtype=np.int64), np.asarray(self._chunk_count, dtype=np.int64)
+        flat_forms = np.asarray(self._flat_forms, dtype=np.int64)
+        flat_offsets = np.asarray(self._flat_offsets, dtype=np.int64)
         counts = count[chunk_ids]
         total = int(counts.sum())
         ends = np.cumsum(counts)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import re
 from functools import lru_cache
+from itertools import repeat
 from importlib import resources
 
 import numpy as np
@@ -64,8 +65,8 @@ class _WordScores(dict):
         self.grams = grams
 
     def __missing__(self, word: str) -> float:
-        grams = self.grams
-        score = self[word] = sum(grams.get(gram, 0.0) for gram in char_ngrams(word))
+        # map() keeps the look-ups in C; the same values summed in the same order as a generator would
+        score = self[word] = sum(map(self.grams.get, char_ngrams(word), repeat(0.0)))
         return score
 
 
