@@ -87,8 +87,21 @@ def test_exclude_word_leaves_the_table_and_is_written_with_its_reason(session):
     assert after.status_code == 200
     assert "ventetid" not in words_in_table(after.text)
     assert "ventetid  # lite_informativ: står i spørsmålet" in (folder / "egne_ord.txt").read_text(encoding="utf-8")
+    workspace = client.app.app.state.workspace
+    excluded = workspace.frequencies()
     again = client.post("/ord/ta-med?sporsmal=fungerer_darlig", headers=HTMX, data={"csrf": csrf, "ord": "ventetid"})
     assert "ventetid" in words_in_table(again.text)
+    assert words_in_table(again.text) == words_in_table(client.get("/ord?sporsmal=fungerer_darlig").text)
+    # back to the word lists of before: the results of that state come back (not filtered again) ...
+    restored = workspace.frequencies()
+    assert "ventetid" in set(restored["word"]) and "ventetid" not in set(excluded["word"])
+    again2 = client.post("/ord/utelat?sporsmal=fungerer_darlig", headers=HTMX,
+                         data={"csrf": csrf, "ord": "ventetid", "kategori": "lite_informativ",
+                               "begrunnelse": "står i spørsmålet"})
+    assert workspace.frequencies() is excluded            # ... both ways
+    client.post("/ord/ta-med?sporsmal=fungerer_darlig", headers=HTMX, data={"csrf": csrf, "ord": "ventetid"})
+    assert workspace.frequencies() is restored
+    assert "ventetid" not in words_in_table(again2.text)
     client.post("/ord/utelat?sporsmal=fungerer_darlig", headers=HTMX,
                 data={"csrf": csrf, "ord": "ventetid", "kategori": "eget", "begrunnelse": "test"})
 

@@ -127,3 +127,19 @@ def test_theme_chart_with_groups_and_empty_table(tmp_path):
 def test_figures_are_written_atomically(tmp_path):
     figures.bar_chart(FREQUENCIES, tmp_path / "a.png", svg=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.png", "a.svg"]   # no temporary files left
+
+
+def test_screen_resolution_draws_smaller_pngs_only_inside_its_block(tmp_path):
+    """The app draws its charts at screen resolution; reports keep print resolution (200 dpi)."""
+    from PIL import Image
+
+    from textanalyse.report.figures import bar_chart, screen_resolution
+
+    table = pd.DataFrame({"word": ["bolig", "jobb"], "count": [5, 3]})
+    bar_chart(table, tmp_path / "print.png")
+    with screen_resolution(100):
+        bar_chart(table, tmp_path / "screen.png")
+    bar_chart(table, tmp_path / "again.png")
+    print_size, screen_size = Image.open(tmp_path / "print.png").size, Image.open(tmp_path / "screen.png").size
+    assert (screen_size[0] * 2, screen_size[1] * 2) == print_size
+    assert (tmp_path / "again.png").read_bytes() == (tmp_path / "print.png").read_bytes()

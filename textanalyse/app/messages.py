@@ -59,11 +59,9 @@ def norwegian(message: str) -> str:
         'Velg to forskjellige grupper fra listene.'
     """
     text = " ".join(str(message).split())
-    for pattern, sentence in TRANSLATIONS:
-        found = re.search(pattern, text)
-        if found:
-            name = PurePath(text.split(":", 1)[0]).name if ":" in text else ""
-            return sentence.format(name=f"«{name}»" if name else "", **found.groupdict()).replace("  ", " ")
+    translated = _translate(text, TRANSLATIONS)
+    if translated:
+        return translated
     if _NORWEGIAN.search(text):
         return text if text.endswith((".", "!", "?")) else text + "."
     return f"Noe i oppsettet må rettes (melding fra analysen: «{text.rstrip('.')}»)."
@@ -88,9 +86,14 @@ def norwegian_warning(message: str) -> str:
         'Fila «svar.csv» har blandet tegnkoding: 2 linje(r) er cp1252, resten UTF-8; hver linje er lest med sin egen koding.'
     """
     text = " ".join(str(message).split())
-    for pattern, sentence in WARNINGS:
+    return _translate(text, WARNINGS) or f"Merknad fra innlesingen (analysen fortsetter): «{text.rstrip('.')}»."
+
+
+def _translate(text: str, table) -> str:
+    """The first matching sentence of ``table``, with the file name the message starts with ("" if none)."""
+    for pattern, sentence in table:
         found = re.search(pattern, text)
         if found:
             name = PurePath(text.split(":", 1)[0]).name if ":" in text else ""
             return sentence.format(name=f"«{name}»" if name else "", **found.groupdict()).replace("  ", " ")
-    return f"Merknad fra innlesingen (analysen fortsetter): «{text.rstrip('.')}»."
+    return ""

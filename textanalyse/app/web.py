@@ -145,7 +145,10 @@ async def figure(request: Request) -> Response:
             if not path.is_file():
                 folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 folder.parent.chmod(0o700)
-                draw(path)
+                from textanalyse.report.figures import screen_resolution
+
+                with screen_resolution():   # a screen needs no print resolution (4× fewer pixels)
+                    draw(path)
             workspace.pending_figures.pop(name, None)
     return FileResponse(path, media_type="image/png")
 

@@ -194,7 +194,7 @@ class Workspace:
                 entry.states.pop(next(iter(entry.states)))
         if new_key in entry.states:
             project.filters = after[0]
-            project._filtered = entry.states.pop(new_key)
+            project._filtered = {key: value for key, value in entry.states.pop(new_key).items() if key != ("analysis",)}
             return
         options = after[0]
         changed = [new[0] for old, new in zip(before[1], after[1]) if old != new and new] if before else []
