@@ -85,3 +85,16 @@ def test_report_overview_says_how_languages_were_decided():
         " Grunnlag: 2 gjenkjent fra alle svarene til samme respondent (klassifikator og rene nynorsk-/bokmålsformer);"
         " 1 satt til materialets flertall fordi teksten var for kort til å avgjøre."
         " Begrunnelsen per dokument står i arket «Målform» i tabeller.xlsx.")
+
+
+def test_scoring_unknown_words_at_once_gives_the_same_numbers_as_one_by_one():
+    from textanalyse.nlp.language import _WordScores, _model, char_ngrams
+
+    grams = _model()[1].grams
+    words = ["bustadkontoret", "ruskonsulenten", "å", "ø", "x", "kommunepsykologen", "čšž", "ﬁnt", "𝔞𝔟c",
+             "ñandú", "heimetenesta", "oppfølgingstjenesten" * 3, "ikkje", "ǆ", "i"]
+    one_by_one = [sum(grams.get(gram, 0.0) for gram in char_ngrams(word)) for word in words]
+    table = _WordScores(grams)
+    table.add_words(words)
+    assert [table[word] for word in words] == one_by_one   # exactly, not approximately
+    assert all(type(table[word]) is float for word in words)

@@ -69,6 +69,64 @@ class _WordScores(dict):
         score = self[word] = sum(map(self.grams.get, char_ngrams(word), repeat(0.0)))
         return score
 
+    def add_words(self, words) -> None:
+        """Score every word not in the table at once (numpy), exactly as one by one would."""
+        unknown = [word for word in words if word not in self]
+        if unknown:
+            if not hasattr(self, "tables"):
+                self.tables = _gram_tables(self.grams)
+            self.update(zip(unknown, _ngram_scores(unknown, self.grams, self.tables).tolist()))
+
+
+# Gram characters are coded in 9 bits (a 4-gram in 36): the shipped n-grams use code points below
+# 256; any other character becomes OTHER, which no gram holds, so such a gram scores 0 as before.
+_OTHER = 0x1FF
+
+
+def _ngram_scores(words: list[str], grams: dict[str, float], tables) -> np.ndarray:
+    """``sum(grams.get(g, 0.0) for g in char_ngrams(word))`` for every word, by numpy.
+
+    The weights are added in the same order (2-grams, 3-grams, 4-grams, left to right) and
+    positions past a word's end add 0.0, which leaves a float unchanged: the sums are the
+    same numbers to the last bit.
+    """
+    if tables is None:  # grams with other characters: score one by one
+        return np.array([sum(grams.get(gram, 0.0) for gram in char_ngrams(word)) for word in words], dtype=float)
+    padded = [f" {word} " for word in words]
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    order = np.argsort(-lengths, kind="stable")  # longest first: the words long enough for a gram are a prefix
+    lengths = lengths[order]
+    width = int(lengths[0])
+    text = "".join(padded[i].ljust(width, "\x00") for i in order.tolist()).encode("utf-32-le", "surrogatepass")
+    codes = np.minimum(np.frombuffer(text, dtype=np.uint32).reshape(len(words), width), _OTHER).astype(np.int64)
+    sorted_scores = np.zeros(len(words), dtype=float)
+    for n, (keys, weights) in tables.items():
+        if not len(keys):
+            continue
+        for start in range(width - n + 1):
+            rows = int(np.count_nonzero(lengths >= start + n))
+            key = codes[:rows, start]
+            for offset in range(1, n):
+                key = key | (codes[:rows, start + offset] << (9 * offset))
+            place = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+            sorted_scores[:rows] += np.where(keys[place] == key, weights[place], 0.0)
+    scores = np.empty(len(words), dtype=float)
+    scores[order] = sorted_scores
+    return scores
+
+
+def _gram_tables(grams: dict[str, float]):
+    """Per gram length: sorted 9-bit-coded keys and their weights (``None`` if a code does not fit)."""
+    tables = {}
+    for n in (2, 3, 4):
+        items = [(gram, weight) for gram, weight in grams.items() if len(gram) == n]
+        if any(ord(char) >= _OTHER for gram, _ in items for char in gram):
+            return None
+        keys = np.array([sum(ord(char) << (9 * i) for i, char in enumerate(gram)) for gram, _ in items], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        tables[n] = (keys[order], np.array([weight for _, weight in items], dtype=float)[order])
+    return tables
+
 
 @lru_cache(maxsize=1)
 def _model() -> tuple[float, _WordScores]:
@@ -191,8 +249,9 @@ def _document_evidence(texts: list[str]):
     score_of = table.__getitem__
     findall, intersection = WORD_PATTERN.findall, MARKERS.intersection
     scores, n_words, markers = [], [], []
-    for text in texts:
-        words = findall(text[:SAMPLE_CHARACTERS].lower())
+    word_lists = [findall(text[:SAMPLE_CHARACTERS].lower()) for text in texts]
+    table.add_words(set().union(*word_lists))
+    for words in word_lists:
         scores.append(bias + sum(map(score_of, words)))
         n_words.append(len(words))
         found = intersection(words)
