@@ -42,14 +42,7 @@ def shared_data() -> Path:
 
 def survey_corpus(answers: dict[str, list[str]], **metadata: list[str]) -> Corpus:
     """A survey corpus from ``{question: [answer per respondent]}`` and metadata lists."""
-    records = []
-    for question, texts in answers.items():
-        for number, text in enumerate(texts, start=1):
-            record = {"doc_id": f"R{number}:{question}", "respondent": f"R{number}", "question": question,
-                      "source": "test.csv", "text": text}
-            record.update({column: values[number - 1] for column, values in metadata.items()})
-            records.append(record)
-    return Corpus.from_documents(records, metadata_columns=tuple(metadata))
+    return Corpus.from_answers(answers, **metadata)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pandas as pd
 from textanalyse.atomic import atomic_path
 from textanalyse.errors import UserError
 from textanalyse.options import FilterOptions, InputOptions
-from textanalyse.filters import keep_word_classes  # noqa: F401  (the app imports it from here)
 from textanalyse.project import Project
 
 

@@ -468,7 +468,7 @@ def topics(**params):
         params.pop(key) for key in ("k", "seed", "pos", "min_words", "out", "assignments_out"))
     misses, codebook = params.pop("codebook_misses"), params.pop("codebook")
     if pos:
-        from textanalyse.api import keep_word_classes
+        from textanalyse.filters import keep_word_classes
 
         keep_word_classes(None, pos)  # an unknown word class fails before the material is read
     if k != "auto":

@@ -413,7 +413,8 @@ def map_topics_to_themes(topics, codebook=None) -> pd.DataFrame:
         >>> map_topics_to_themes(topics)[["theme", "shared_words"]].values.tolist()
         [['Bolig', 'bolig, husleie'], ['Arbeid og aktivitet', 'jobb'], ['Økonomi', 'husleie']]
     """
-    from textanalyse.themes import _as_codebook, _Vocabulary
+    from textanalyse.themes.codebook import _as_codebook
+    from textanalyse.themes.coding import _Vocabulary
 
     codebook = _as_codebook(codebook)
     table = topics.topics if isinstance(topics, TopicResult) else topics

@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from textanalyse.app.folder import CODEBOOK_FILE
 from textanalyse.app.pages_words import _choices, ensure_coded
-from textanalyse.app.web import figure_url, one, read_form, render, table_key
+from textanalyse.app.web import figure_url, one, page_and_part, read_form, render, table_key
 from textanalyse.errors import UserError
 
 PASSAGE_LIMIT = 60
@@ -98,15 +98,7 @@ def _key(row) -> tuple:
     return (str(row["doc_id"]), str(row["segment"]), str(row["theme"]), str(row["start"]), str(row["end"]))
 
 
-async def themes_page(request: Request) -> Response:
-    waiting = ensure_coded(request)
-    if waiting is not None:
-        return waiting
-    return render(request, "themes.html", **themes_context(request))
-
-
-async def themes_part(request: Request) -> Response:
-    return render(request, "_themes.html", **themes_context(request))
+themes_page, themes_part = page_and_part("themes.html", "_themes.html", themes_context, ready=ensure_coded)
 
 
 async def save_theme(request: Request) -> Response:

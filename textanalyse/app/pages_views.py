@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from textanalyse.app.pages_words import _choices, ensure_coded, ensure_computed, ensure_loaded
-from textanalyse.app.web import figure_url, one, progress_page, read_form, render, table_key
+from textanalyse.app.web import figure_url, one, page_and_part, progress_page, read_form, render, table_key
 from textanalyse.errors import UserError
 
 QUOTE_DECISIONS = ("godtatt", "avvist")
@@ -21,11 +21,9 @@ def _group_values(documents: pd.DataFrame, column: str) -> list[str]:
 
 
 def compare_context(request: Request) -> dict:
-    from textanalyse.compare import keyness, theme_comparison
-
     workspace = request.app.state.workspace
     chosen = _choices(request)
-    name, config = chosen["name"], chosen["config"]
+    name = chosen["name"]
     material = workspace.material(name)
     documents = material.corpus.documents
     columns = ["question", *material.corpus.metadata_columns]
@@ -62,15 +60,7 @@ def _plot_keyness(table, path, *, labels):
     return plot_keyness(table, path, labels=labels)
 
 
-async def compare_page(request: Request) -> Response:
-    waiting = ensure_coded(request)
-    if waiting is not None:
-        return waiting
-    return render(request, "compare.html", **compare_context(request))
-
-
-async def compare_part(request: Request) -> Response:
-    return render(request, "_compare.html", **compare_context(request))
+compare_page, compare_part = page_and_part("compare.html", "_compare.html", compare_context, ready=ensure_coded)
 
 
 async def add_comparison(request: Request) -> Response:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from textanalyse.app.folder import REASONS
-from textanalyse.app.web import error_page, one, progress_page, read_form, render
+from textanalyse.app.web import error_page, one, page_and_part, progress_page, read_form, render
 from textanalyse.errors import UserError
 
 KWIC_LIMIT = 200
@@ -95,15 +95,7 @@ def _suggest(workspace, name) -> pd.DataFrame:
     return workspace.compute(name, lambda project: project.exclusion_suggestions(top=12), locked=False)
 
 
-async def words_page(request: Request) -> Response:
-    waiting = ensure_loaded(request)
-    if waiting is not None:
-        return waiting
-    return render(request, "words.html", **words_context(request))
-
-
-async def words_part(request: Request) -> Response:
-    return render(request, "_words.html", **words_context(request))
+words_page, words_part = page_and_part("words.html", "_words.html", words_context, ready=ensure_loaded)
 
 
 async def suggestions_part(request: Request) -> Response:

@@ -65,6 +65,25 @@ def is_partial(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
+def page_and_part(page_template: str, part_template: str, context, *, ready):
+    """The two handlers of a page whose content htmx swaps: the whole page and its part.
+
+    ``context(request)`` gives the templates' values; ``ready(request)`` returns a progress page
+    while the material is still being prepared (else ``None``). The part is only asked for from
+    a page already shown, so it does not wait.
+    """
+    async def page(request: Request) -> Response:
+        waiting = ready(request)
+        if waiting is not None:
+            return waiting
+        return render(request, page_template, **context(request))
+
+    async def part(request: Request) -> Response:
+        return render(request, part_template, **context(request))
+
+    return page, part
+
+
 def render(request: Request, template: str, *, status: int = 200, **context) -> HTMLResponse:
     app = request.app.state
     context.update(request=request, csrf=app.guard.csrf, pages=PAGES, path=request.url.path,

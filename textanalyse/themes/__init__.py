@@ -65,7 +65,6 @@ from textanalyse.themes.codebook import (
     Codebook,
     Pattern,
     Theme,
-    _as_codebook,
     default_codebook_path,
     load_codebook,
     parse_codebook,
@@ -76,7 +75,6 @@ from textanalyse.themes.coding import (
     CODED_COLUMNS,
     WARNING_COLUMNS,
     CodingResult,
-    _Vocabulary,
     code_segments,
     word_matches,
 )
