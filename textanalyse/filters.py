@@ -145,7 +145,7 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
     def record(name: str, reason: str, removed: np.ndarray, *, list_words: bool = True) -> None:
         counts = np.bincount(unit_codes[removed], minlength=len(unit_words))
         present = np.flatnonzero(counts)
-        ordered = sorted(zip(unit_words[present], counts[present]), key=lambda item: (-item[1], item[0]))
+        ordered = _most_frequent_first(zip(unit_words[present], counts[present]))
         if list_words:
             removed_counts[name] = {str(word): int(count) for word, count in ordered}
         rows.append({"filter": name, "reason": reason, "tokens_removed": int(removed.sum()),
@@ -180,6 +180,11 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
                         variants=variant_table, removed=removed_counts)
 
 
+def _most_frequent_first(word_counts) -> list:
+    """``(word, count)`` pairs in the report's order: most removed first, ties alphabetical."""
+    return sorted(word_counts, key=lambda item: (-item[1], item[0]))
+
+
 def narrow(result: FilterResult, stoplist: StopList, *, keep_words=()) -> FilterResult:
     """``result`` after words were added to its last stop list: the new version ``stoplist`` (same name).
 
@@ -209,7 +214,7 @@ def narrow(result: FilterResult, stoplist: StopList, *, keep_words=()) -> Filter
     counts = dict(result.removed.get(stoplist.name, {}))
     for word, count in kept.loc[removed, "word"].astype(str).value_counts().items():
         counts[word] = counts.get(word, 0) + int(count)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ordered = _most_frequent_first(counts.items())
     report = result.report.copy()
     row = report.index[report["filter"] == stoplist.name][-1]
     report.at[row, "reason"] = stoplist.reason
