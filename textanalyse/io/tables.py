@@ -221,7 +221,7 @@ def read_file_bytes(path: Path) -> bytes:
 
 def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
     data = read_file_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise UserError(f"{path}: the file is empty; export the survey again")
     refuse_binary(data, path)
     text = decode_bytes(data, path, encoding=encoding)
