@@ -167,7 +167,7 @@ def apply_filters(tokens: pd.DataFrame, *, unit: str = "lemma", min_length: int 
         removed = alive & listed(frozenset(word.lower() for word in exclude_words))
         alive &= ~removed
         record("brukerens ord", "ord valgt bort av brukeren", removed)
-    kept = tokens.loc[alive].copy()
+    kept = tokens.take(np.flatnonzero(alive))  # a new frame: no second copy is needed to add "word"
     kept["word"] = pd.Categorical.from_codes(unit_codes[alive], categories=pd.Index(unit_words, dtype=object))
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     variant_table = pd.DataFrame(columns=["variant", "word", "count"])

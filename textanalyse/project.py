@@ -222,8 +222,8 @@ class Project:
     @property
     def word_estimate(self) -> int:
         """Words in the material as ``auto`` counts them to choose a pipeline (spaces + 1 per segment)."""
-        texts = self.corpus.segments["text"].astype(str)
-        return int(texts.str.count(" ").sum() + len(texts))
+        texts = self.corpus.segments["text"].astype(str).tolist()
+        return sum(text.count(" ") for text in texts) + len(texts)   # str.count: pandas' .str.count is a regex
 
     @property
     def tags_word_classes(self) -> bool:

@@ -221,7 +221,7 @@ def read_file_bytes(path: Path) -> bytes:
 
 def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFrame:
     data = read_file_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying the file
         raise UserError(f"{path}: the file is empty; export the survey again")
     refuse_binary(data, path)
     text = decode_bytes(data, path, encoding=encoding)
@@ -255,7 +255,7 @@ def _read_csv(path: Path, *, encoding: str | None, sep: str | None) -> pd.DataFr
 def _refuse_duplicate_header(text: str, separator: str, path) -> None:
     """pandas renames a repeated column to ``svar.1`` silently; the user must choose."""
     try:
-        header = next(csv.reader(io.StringIO(text), delimiter=separator)) if len(separator) == 1 else []
+        header = next(csv.reader(_lines(text), delimiter=separator)) if len(separator) == 1 else []
     except (csv.Error, StopIteration):
         return
     names = [name.strip() for name in header]
@@ -263,6 +263,16 @@ def _refuse_duplicate_header(text: str, separator: str, path) -> None:
         if name and names.index(name) != position:
             raise UserError(f"{path}: column '{name}' appears twice in the header (columns {names.index(name) + 1} "
                             f"and {position + 1}); rename one of them")
+
+
+def _lines(text: str):
+    """The lines of ``text`` one by one, as a file gives them (the header needs only the first)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _read_excel(path: Path, *, sheet) -> pd.DataFrame:

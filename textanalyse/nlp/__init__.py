@@ -146,20 +146,21 @@ def _attach_segments(table: pd.DataFrame, corpus: Corpus, pipeline: PipelineChoi
                      decisions: pd.DataFrame) -> pd.DataFrame:
     rows = table["_row"].to_numpy()
     doc_codes, doc_ids = pd.factorize(corpus.segments["doc_id"], sort=False)
-    out = pd.DataFrame({
+    columns = {
         "doc_id": pd.Categorical.from_codes(doc_codes[rows], categories=pd.Index(doc_ids, dtype=object)),
         "segment": corpus.segments["segment"].to_numpy(dtype=np.int32)[rows],
-    })
+    }
     for column in TOKEN_COLUMNS[2:-1]:
-        out[column] = table[column].to_numpy() if column in ("position", "start", "end", "is_word") else table[column]
+        columns[column] = table[column].to_numpy() if column in ("position", "start", "end", "is_word") else table[column].array
     # Why each document got its language: attached after the cache, one category per document.
     reason_codes, reasons = pd.factorize(pd.Series(decisions["lang_reason"].to_numpy(dtype=object)))
     reason_of_doc = dict(zip(decisions["doc_id"], reason_codes))
     doc_reason_codes = np.fromiter((reason_of_doc.get(str(doc), -1) for doc in doc_ids), dtype=np.int64,
                                    count=len(doc_ids))
-    out["lang_reason"] = pd.Categorical.from_codes(doc_reason_codes[doc_codes[rows]] if len(rows) else
-                                                   np.zeros(0, dtype=np.int64),
-                                                   categories=pd.Index(reasons, dtype=object))
+    columns["lang_reason"] = pd.Categorical.from_codes(doc_reason_codes[doc_codes[rows]] if len(rows) else
+                                                       np.zeros(0, dtype=np.int64),
+                                                       categories=pd.Index(reasons, dtype=object))
+    out = pd.DataFrame(columns)  # built at once: adding columns one by one copies the frame's blocks
     out.attrs["pipeline"] = pipeline.name
     out.attrs["pipeline_identity"] = pipeline.identity
     return out
