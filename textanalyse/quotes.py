@@ -19,6 +19,7 @@ With ``positions=True`` three more columns say where the quote stands: ``segment
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -43,6 +44,7 @@ SMALL_PLACE_CUES = ("bygda", "bygd", "alle kjenner alle", "lita kommune", "liten
 ABBREVIATIONS = frozenset("dr ca bl.a f.eks jf kl nr mht osv evt ev pga vs st jr sr prof ref mv mfl tlf".split())
 SIMILARITY_DUPLICATE = 0.8
 DIVERSITY_WEIGHT = 0.5
+MEMO_LIMIT = 2000         # items' quotes kept by quote_candidates(memo=...) before it starts over
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -69,7 +71,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: pd.DataFrame | None = None,
                      themes=(), topic_assignments: pd.DataFrame | None = None, topic_labels=None,
                      per_item: int = 3, min_words: int = 8, max_words: int = 60, group_column: str | None = None,
-                     numbered: bool = True, positions: bool = False) -> pd.DataFrame:
+                     numbered: bool = True, positions: bool = False, memo: dict | None = None) -> pd.DataFrame:
     """The ``per_item`` best quotes for each word, theme and topic asked for.
 
     Args:
@@ -82,6 +84,9 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
         group_column: metadata column named in the citation (e.g. ``gruppe``).
         numbered: number placeholders within a quote (``[NAVN-1]``, ``[NAVN-2]``).
         positions: add ``segment, start, end`` (where the quote stands in the segment's text).
+        memo: a dict kept between calls on the same ``corpus`` and ``tokens``: each item's quotes
+            are kept by the content of its candidates, so after a coding decision only the
+            theme it changed is chosen and de-identified again (the table is the same).
 
     Candidates are whole sentences around a match, widened to neighbouring sentences until
     they reach ``min_words``; ranked by closeness to the centre of all candidates, skipping
@@ -128,10 +133,33 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
     candidates = _candidates(hits, corpus, min_words=min_words, max_words=max_words)
     if candidates.empty:
         return pd.DataFrame(columns=_columns(positions))
+    if memo is None:
+        return _quotes(candidates, corpus, _Lookups(corpus, tokens), per_item=per_item, group_column=group_column,
+                       numbered=numbered, positions=positions)
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    lookups = memo.setdefault("lookups", _Lookups(corpus, tokens))
+    parts = []
+    for (item, kind), group in candidates.groupby(["item", "kind"], sort=False):
+        key = (item, kind, per_item, group_column, numbered, positions, tuple(group.columns),
+               tuple(group.itertuples(index=False, name=None)))     # the candidates themselves: no hash collisions
+        if key not in memo:
+            memo[key] = _quotes(group, corpus, lookups, per_item=per_item, group_column=group_column,
+                                numbered=numbered, positions=positions)
+        parts.append(memo[key])
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=_columns(positions))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _quotes(candidates: pd.DataFrame, corpus: Corpus, lookups: _Lookups, *, per_item: int, group_column,
+            numbered: bool, positions: bool) -> pd.DataFrame:
+    """Choose among the candidates (per item, each on its own) and de-identify the chosen ones."""
     chosen = _choose(candidates, per_item=per_item)
     if chosen.empty:
         return pd.DataFrame(columns=_columns(positions))
-    table = _finish(chosen, corpus, tokens, group_column=group_column, numbered=numbered)
+    table = _finish(chosen, corpus, lookups, group_column=group_column, numbered=numbered)
     if positions:
         table = table.assign(segment=chosen["segment"].astype(int).to_numpy(),
                              start=chosen["start"].astype(int).to_numpy(), end=chosen["end"].astype(int).to_numpy())
@@ -179,13 +207,18 @@ def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words
                      "respondent": respondents.get(doc_id, doc_id), "start": sentences[first][0],
                      "end": sentences[last][1], "text": text[sentences[first][0]:sentences[last][1]],
                      "matched": matched})
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    matched = frame.groupby(["item", "kind", "doc_id", "segment", "start", "end"], sort=False)["matched"].agg(
-        lambda values: ", ".join(dict.fromkeys(v for v in values if v)))
-    frame = frame.drop(columns="matched").drop_duplicates(["item", "kind", "doc_id", "segment", "start", "end"])
-    return frame.merge(matched.reset_index(), on=["item", "kind", "doc_id", "segment", "start", "end"])
+    if not rows:
+        return pd.DataFrame()
+    # one candidate per item and sentence window, in order of first appearance, naming every form matched
+    # there (a dict per window: a pandas groupby with a Python function per window took most of the time)
+    windows: dict[tuple, tuple[dict, dict]] = {}
+    for row in rows:
+        key = (row["item"], row["kind"], row["doc_id"], row["segment"], row["start"], row["end"])
+        if key not in windows:
+            windows[key] = (row, {})
+        if row["matched"]:
+            windows[key][1][row["matched"]] = None
+    return pd.DataFrame([{**row, "matched": ", ".join(forms)} for row, forms in windows.values()])
 
 
 def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
@@ -228,14 +261,31 @@ def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
     return pd.DataFrame(chosen)
 
 
-def _finish(chosen: pd.DataFrame, corpus: Corpus, tokens: pd.DataFrame, *, group_column, numbered) -> pd.DataFrame:
+class _Lookups:
+    """What de-identifying needs from the whole material, worked out once per material (when asked)."""
+
+    def __init__(self, corpus: Corpus, tokens: pd.DataFrame):
+        self.corpus, self.tokens = corpus, tokens
+
+    @functools.cached_property
+    def documents(self) -> pd.DataFrame:
+        return self.corpus.documents.set_index("doc_id")
+
+    @functools.cached_property
+    def document_frequency(self) -> dict[str, int]:
+        return _respondent_frequency(self.tokens, self.corpus)
+
+    @functools.cached_property
+    def entity_spans(self) -> dict:
+        return _entity_spans(self.tokens)
+
+
+def _finish(chosen: pd.DataFrame, corpus: Corpus, lookups: _Lookups, *, group_column, numbered) -> pd.DataFrame:
     from textanalyse.anonymize import mask_text
 
     if chosen.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    documents = corpus.documents.set_index("doc_id")
-    document_frequency = _respondent_frequency(tokens, corpus)
-    entity_spans = _entity_spans(tokens)
+    documents, document_frequency, entity_spans = lookups.documents, lookups.document_frequency, lookups.entity_spans
     rows = []
     for row in chosen.itertuples(index=False):
         entities = [(a - row.start, b - row.start, label)
