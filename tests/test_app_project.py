@@ -141,6 +141,25 @@ def test_coding_decision_and_codebook_validation(session):
     assert "Nytt" not in (folder / "kodebok.yaml").read_text(encoding="utf-8")
 
 
+def test_quotes_after_a_coding_decision_come_without_a_progress_page(session, monkeypatch):
+    import html
+    import json
+
+    from textanalyse.app import pages_words
+
+    client, csrf, _, _ = session
+    ready(client, "/sitater")
+    page = ready(client, "/temaer?sporsmal=forslag")
+    fields = next(f for f in (json.loads(html.unescape(v)) for v in re.findall(r"hx-vals='([^']*)'", page.text))
+                  if f.get("vurdering") == "feil")
+    assert client.post("/temaer/vurder?sporsmal=forslag", headers=HTMX, data={"csrf": csrf, **fields}).status_code == 200
+    monkeypatch.setattr(pages_words, "SHORT_STEP", 120.0)   # the step is short; a busy test machine must not matter
+    quotes = client.get("/sitater")
+    assert "Siden oppdateres" not in quotes.text and 'class="sitattekst"' in quotes.text
+    undone = client.post("/temaer/vurder?sporsmal=forslag", headers=HTMX, data={"csrf": csrf, **fields, "naa": "feil"})
+    assert undone.status_code == 200                         # the same button again clears the mark
+
+
 def test_theme_charts_are_drawn_once_and_the_other_questions_ahead(session):
     client, _, folder, _ = session
     page = ready(client, "/temaer?sporsmal=fungerer_darlig")
