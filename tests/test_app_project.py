@@ -141,6 +141,27 @@ def test_coding_decision_and_codebook_validation(session):
     assert "Nytt" not in (folder / "kodebok.yaml").read_text(encoding="utf-8")
 
 
+def test_theme_charts_are_drawn_once_and_the_other_questions_ahead(session):
+    client, _, folder, _ = session
+    page = ready(client, "/temaer?sporsmal=fungerer_darlig")
+    shown = re.search(r'src="(/figur/[0-9a-f]{24}\.png)"', page.text).group(1)
+    image = client.get(shown)
+    assert image.status_code == 200 and image.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.headers["cache-control"] == "no-store"      # it shows the answers' themes
+    drawer = client.app.app.state.charts
+    deadline = time.monotonic() + 60
+    while not all(drawing.done.is_set() for drawing in list(drawer._drawings.values())):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    on_disk = {path.name for path in (folder / ".textanalyse" / "figurer").iterdir()}
+    for question in ("fungerer_bra", "forslag"):   # drawn while the first page was read, before they were asked for
+        other = re.search(r'src="/figur/([0-9a-f]{24}\.png)"', client.get(f"/temaer?sporsmal={question}").text)
+        assert other.group(1) in on_disk
+    again = client.get("/temaer?sporsmal=fungerer_darlig")
+    assert re.search(r'src="(/figur/[0-9a-f]{24}\.png)"', again.text).group(1) == shown
+    assert client.get("/figur/0123456789abcdef01234567.png").status_code == 400
+
+
 def test_other_pages_answer(session):
     client, csrf, folder, _ = session
     compare = ready(client, "/sammenlign?kolonne=aldersgruppe&a=18-23&b=67%2B")

@@ -229,3 +229,15 @@ def test_host_other_than_loopback_warns(project):
     finally:
         out, err = stop(process)
     assert "warning: listening on 0.0.0.0" in err
+
+
+def test_static_files_with_their_version_may_be_cached_pages_may_not(client):
+    logged_in(client)
+    page = client.get("/ny")
+    assert page.headers["cache-control"] == "no-store"
+    version = re.search(r'href="/static/app\.css\?v=([0-9a-f]{12})"', page.text).group(1)
+    assert re.findall(r'src="/static/([a-z.]+)\?v=' + version, page.text) == ["htmx.min.js", "app.js"]
+    cached = client.get(f"/static/app.css?v={version}")
+    assert cached.status_code == 200 and cached.headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert client.get("/static/app.css").headers["cache-control"] == "no-store"
+    assert client.get("/static/app.css?v=000000000000").headers["cache-control"] == "no-store"

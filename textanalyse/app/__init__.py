@@ -15,11 +15,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from textanalyse.app.folder import ProjectFolder
 from textanalyse.app.security import LOOPBACK_NAMES, AccessGuard, Guard
-from textanalyse.app.web import error_page, figure, offload, package_folder, render, templates
+from textanalyse.app.charts import FIGURE_FOLDER, Drawer, figure
+from textanalyse.app.web import StaticAssets, error_page, offload, package_folder, render, templates
 from textanalyse.app.workspace import Workspace, user_message
 from textanalyse.errors import UserError
 
@@ -65,7 +65,7 @@ def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, c
         *pages_themes.routes(),
         *pages_views.routes(),
         *pages_export.routes(),
-        Mount("/static", StaticFiles(directory=str(package_folder("static"))), name="static"),
+        Mount("/static", StaticAssets(directory=str(package_folder("static"))), name="static"),
     ]
     routes = [Route(r.path, offload(r.endpoint), methods=r.methods) if isinstance(r, Route) and r.path != "/ny/last-opp"
               else r for r in routes]
@@ -73,6 +73,7 @@ def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, c
     guard = Guard(token=token, port=port, hosts=tuple(hosts))
     app.state.guard = guard
     app.state.workspace = Workspace(ProjectFolder(project_folder), cache_dir=cache_dir)
+    app.state.charts = Drawer(app.state.workspace.folder.root / FIGURE_FOLDER)
     app.state.templates = templates()
     app.state.upload_limit = upload_limit
     return AccessGuard(app, guard)

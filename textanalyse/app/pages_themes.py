@@ -7,9 +7,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from textanalyse.app.charts import figure_url, table_key
 from textanalyse.app.folder import CODEBOOK_FILE
 from textanalyse.app.pages_words import _choices, ensure_coded
-from textanalyse.app.web import figure_url, one, page_and_part, read_form, render, table_key
+from textanalyse.app.web import one, page_and_part, read_form, render
 from textanalyse.errors import UserError
 
 PASSAGE_LIMIT = 60
@@ -49,8 +50,6 @@ def _project_codebook(workspace):
 
 
 def themes_context(request: Request, *, message: str = "", error: str = "", edit: str | None = None) -> dict:
-    from textanalyse.report.figures import theme_chart
-
     workspace = request.app.state.workspace
     chosen = _choices(request)
     name, question, group = chosen["name"], chosen["question"], chosen["group"]
@@ -58,9 +57,10 @@ def themes_context(request: Request, *, message: str = "", error: str = "", edit
     # the shares the report shows: the researcher's right/wrong marks applied by the core
     summary = workspace.compute(name, lambda project: project.themes(group_by=group or None))
     rows = summary[summary["question"] == question]
-    chart = figure_url(request, f"tema|{question}|{group}|{table_key(rows)}",
-                       lambda path: theme_chart(rows, path, group_column=group or None,
-                                                title=f"Andel svar per tema: {chosen['labels'].get(question, question)}"))
+    chart = _theme_chart(request, rows, question, group, chosen["labels"])
+    for other in chosen["questions"]:    # the chart the researcher switches to next is ready by then
+        if other != question:
+            _theme_chart(request, summary[summary["question"] == other], other, group, chosen["labels"], ahead=True)
     theme = request.query_params.get("tema") or (book.theme_names[0] if book.theme_names else "")
     if theme and theme not in book.theme_names:
         raise UserError("Temaet finnes ikke i kodeboka; velg et fra listen.")
@@ -75,6 +75,17 @@ def themes_context(request: Request, *, message: str = "", error: str = "", edit
             "edit_name": editing, "edit_description": body.get("description", ""),
             "edit_patterns": "\n".join(str(p) for p in body.get("patterns") or []),
             "edit_exclude": "\n".join(str(p) for p in body.get("exclude") or []), "limit": PASSAGE_LIMIT}
+
+
+def _theme_chart(request: Request, rows, question: str, group: str, labels: dict, *, ahead: bool = False) -> str:
+    """The URL of the report's theme chart for one question (drawn once per content)."""
+    from functools import partial
+
+    from textanalyse.report.figures import theme_chart
+
+    title = f"Andel svar per tema: {labels.get(question, question)}"
+    return figure_url(request, f"tema|{question}|{group}|{title}|{table_key(rows)}",
+                      partial(theme_chart, rows, group_column=group or None, title=title), ahead=ahead)
 
 
 def _passages(workspace, name, coded, question, theme) -> list[dict]:

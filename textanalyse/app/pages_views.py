@@ -8,7 +8,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from textanalyse.app.pages_words import _choices, ensure_coded, ensure_computed, ensure_loaded
-from textanalyse.app.web import figure_url, one, page_and_part, progress_page, read_form, render, table_key
+from textanalyse.app.charts import figure_url, table_key
+from textanalyse.app.web import one, page_and_part, progress_page, read_form, render
 from textanalyse.errors import UserError
 
 QUOTE_DECISIONS = ("godtatt", "avvist")

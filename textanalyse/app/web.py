@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import threading
+import functools
+import hashlib
 from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
 
 from textanalyse.errors import UserError
 
@@ -18,6 +20,32 @@ PAGES = [("/ord", "Ord"), ("/temaer", "Temaer"), ("/sammenlign", "Sammenlign"), 
 
 def package_folder(name: str) -> Path:
     return Path(str(resources.files("textanalyse.app"))) / name
+
+
+@functools.cache
+def static_version() -> str:
+    """A hash of the app's CSS and JavaScript, put in their URLs so a browser may keep them for good."""
+    digest = hashlib.sha256()
+    for path in sorted(package_folder("static").iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+class StaticAssets(StaticFiles):
+    """The vendored htmx and the app's own CSS and JavaScript (no answer text in them).
+
+    Asked for with the current :func:`static_version` (``/static/app.css?v=…``, as every page
+    links them), a file may be cached by the browser for good: a page load then asks only for
+    the page and its charts. Any other request is answered as usual (``no-store``).
+    """
+
+    async def get_response(self, path: str, scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200 and parse_qs(scope.get("query_string", b"").decode("latin-1")).get(
+                "v") == [static_version()]:
+            response.headers["cache-control"] = "private, max-age=31536000, immutable"
+        return response
 
 
 def templates():
@@ -86,7 +114,7 @@ def page_and_part(page_template: str, part_template: str, context, *, ready):
 
 def render(request: Request, template: str, *, status: int = 200, **context) -> HTMLResponse:
     app = request.app.state
-    context.update(request=request, csrf=app.guard.csrf, pages=PAGES, path=request.url.path,
+    context.update(request=request, csrf=app.guard.csrf, pages=PAGES, path=request.url.path, static=static_version(),
                    project=app.workspace.folder.root.name, has_project=app.workspace.folder.exists())
     return app.templates.TemplateResponse(request, template, context, status_code=status)
 
@@ -111,65 +139,6 @@ def redirect(request: Request, url: str) -> Response:
 
 def user_error(message: str) -> UserError:
     return UserError(message)
-
-
-FIGURE_FOLDER = ".textanalyse/figurer"
-
-
-_FIGURE_LOCK = threading.Lock()   # matplotlib draws one figure at a time
-
-
-def figure_url(request: Request, key: str, draw) -> str:
-    """The URL of a report figure for ``<img>``; it is drawn when the browser asks for it, once per ``key``.
-
-    ``draw(path)`` is one of the report's own figure functions (``textanalyse.report.figures``);
-    ``key`` names the figure's content, so the same table is never drawn twice. Drawing waits
-    for the image request, so a page (or a swapped part) answers before its chart is drawn.
-    """
-    import hashlib
-
-    workspace = request.app.state.workspace
-    name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:24] + ".png"
-    if not (workspace.folder.root / FIGURE_FOLDER / name).exists():
-        with _FIGURE_LOCK:
-            if len(workspace.pending_figures) > 200:
-                workspace.pending_figures.clear()
-            workspace.pending_figures[name] = draw
-    return f"/figur/{name}"
-
-
-def table_key(table) -> str:
-    """A short fingerprint of a table's content (for :func:`figure_url` keys)."""
-    import hashlib
-
-    return hashlib.sha256(table.to_csv(index=False).encode("utf-8")).hexdigest()[:16]
-
-
-async def figure(request: Request) -> Response:
-    import re
-
-    from starlette.responses import FileResponse
-
-    name = request.path_params["name"]
-    workspace = request.app.state.workspace
-    folder = workspace.folder.root / FIGURE_FOLDER
-    path = folder / name
-    if not re.fullmatch(r"[0-9a-f]{24}\.png", name):
-        raise UserError("Figuren finnes ikke lenger; last siden på nytt.")
-    if not path.is_file():
-        with _FIGURE_LOCK:
-            draw = workspace.pending_figures.get(name)
-            if draw is None:
-                raise UserError("Figuren finnes ikke lenger; last siden på nytt.")
-            if not path.is_file():
-                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                folder.parent.chmod(0o700)
-                from textanalyse.report.figures import screen_resolution
-
-                with screen_resolution():   # a screen needs no print resolution (4× fewer pixels)
-                    draw(path)
-            workspace.pending_figures.pop(name, None)
-    return FileResponse(path, media_type="image/png")
 
 
 def offload(handler):
