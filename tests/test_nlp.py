@@ -60,6 +60,25 @@ def test_dictionary_shortcut_gives_simplemmas_lemmas(lang):
         assert dictionary[word] == simplemma.lemmatize(word, lang=lang), word
 
 
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_word_knower_answers_as_simplemma_is_known(lang):
+    import simplemma
+
+    from textanalyse.nlp.fast import _simplemma_dictionary, _word_knower
+
+    words = ("ruskonsulenten kommuneboligen oppfølgingstjenesten ventetidsgarantien fastlegekontoret "
+             "bustadkontoret helsestasjonen ettervernet xqzvbrk Oslo Ωmega ångst "
+             "inorge ibergen itrondheim").split()   # tails "norge", "bergen": known only capitalised
+    words += ["bruker\u02bcs", "\u212bpning"]   # ʼ (a letter to Python), Å as the ångström sign (not NFC)
+    tails = {word[cut:] for word in words for cut in range(len(word))}
+    answers = {tail: simplemma.is_known(tail, lang=lang) for tail in tails}
+    assert sum(answers.values()) >= 20 and not all(answers.values())   # both answers occur
+    dictionary = _simplemma_dictionary(lang)
+    assert [tail for tail in tails if answers[tail] and tail not in dictionary]   # found capitalised only
+    knows = _word_knower(lang)
+    assert {tail: knows(tail) for tail in tails} == answers
+
+
 def test_chunk_tokenizer_gives_exactly_spacys_tokens():
     text = ('«Hjelpen» (fra NAV) var bra, f.eks. i jan. og St. Olav, ca. 3-4 ganger! '
             'Ring 97 11 55 65 / e-post: ola@example.no. DnB. U.S.A. Hmm... «nei» sa hun.')

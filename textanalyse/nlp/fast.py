@@ -210,7 +210,7 @@ def lemmatize_forms(lowers, langs) -> list[str]:
     """
     import simplemma
 
-    dictionaries = {}
+    dictionaries, knowers = {}, {}
     lemmas = []
     for lower, lang in zip(lowers, langs):
         if not any(ch.isalpha() for ch in lower):
@@ -218,12 +218,50 @@ def lemmatize_forms(lowers, langs) -> list[str]:
             continue
         bare = lower.strip("-")  # "helse-" in "helse- og omsorg" is the word helse
         if lang not in dictionaries:
-            dictionaries[lang] = _simplemma_dictionary(lang)
+            dictionaries[lang], knowers[lang] = _simplemma_dictionary(lang), _word_knower(lang)
         lemma = (dictionaries[lang].get(bare or lower) or simplemma.lemmatize(bare or lower, lang=lang)).lower()
-        if lemma == lower and len(lower) >= 8 and lower.isalpha() and not simplemma.is_known(lower, lang=lang):
+        if lemma == lower and len(lower) >= 8 and lower.isalpha() and not knowers[lang](lower):
             lemma = _lemmatize_by_head(lower, lang, simplemma)
         lemmas.append(lemma)
     return lemmas
+
+
+@lru_cache(maxsize=4)
+def _word_knower(lang: str):
+    """``simplemma.is_known(word, lang=lang)`` as a function, by two dictionary probes where that is exact.
+
+    For a lowercase, letters-only word in NFC (every word the compound search asks about),
+    ``is_known`` looks the word up in the language's dictionary, then its capitalised form,
+    and nothing else (no apostrophes to vary, no canonical folding outside a few languages).
+    Probing simplemma's bytes table directly gives the same answer at a third of the cost;
+    the compound search asks about every tail of every long unknown word (65,471 questions
+    on a million words of reviews, in the annotation's critical path). Any other word, or
+    simplemma internals that moved, go to ``is_known`` itself; ``tests/test_nlp.py`` checks
+    the equality.
+    """
+    import unicodedata
+
+    import simplemma
+
+    def is_known(word: str) -> bool:
+        return simplemma.is_known(word, lang=lang)
+
+    try:
+        from simplemma.utils import CANON_LANGS
+
+        table = _simplemma_dictionary(lang)._dict
+    except (ImportError, AttributeError):
+        return is_known
+    if lang in CANON_LANGS or lang == "hy" or not isinstance(table, dict):
+        return is_known
+
+    def knows(word: str) -> bool:
+        if (not word.isalpha() or word[:1].isupper() or "ʼ" in word   # ʼ is a letter to isalpha, an apostrophe to simplemma
+                or not unicodedata.is_normalized("NFC", word)):
+            return is_known(word)
+        return table.get(word.encode()) is not None or table.get(word.capitalize().encode()) is not None
+
+    return knows
 
 
 def preload_dictionaries(languages) -> None:
@@ -250,9 +288,10 @@ def _simplemma_dictionary(lang: str):
 
 
 def _lemmatize_by_head(word: str, lang: str, simplemma) -> str:
+    is_known = _word_knower(lang)
     for cut in range(3, len(word) - 3):
         head = word[cut:]
-        if simplemma.is_known(head, lang=lang):
+        if is_known(head):
             head_lemma = simplemma.lemmatize(head, lang=lang).lower()
             return word[:cut] + head_lemma if head_lemma.isalpha() else word
     return word
