@@ -20,6 +20,7 @@ With ``positions=True`` three more columns say where the quote stands: ``segment
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 import numpy as np
@@ -130,27 +131,45 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
     if not hits:
         return pd.DataFrame(columns=_columns(positions))
     hits = pd.concat(hits, ignore_index=True)
-    candidates = _candidates(hits, corpus, min_words=min_words, max_words=max_words)
+    if memo is not None:
+        return _quotes_by_item(hits, memo, corpus, tokens, per_item=per_item, min_words=min_words,
+                               max_words=max_words, group_column=group_column, numbered=numbered, positions=positions)
+    lookups = _Lookups(corpus, tokens)
+    candidates = _windows(row for _, row in _candidate_rows(hits, lookups, min_words=min_words, max_words=max_words))
     if candidates.empty:
         return pd.DataFrame(columns=_columns(positions))
-    if memo is None:
-        return _quotes(candidates, corpus, _Lookups(corpus, tokens), per_item=per_item, group_column=group_column,
-                       numbered=numbered, positions=positions)
+    return _quotes(candidates, corpus, lookups, per_item=per_item, group_column=group_column, numbered=numbered,
+                   positions=positions)
+
+
+def _quotes_by_item(hits: pd.DataFrame, memo: dict, corpus: Corpus, tokens: pd.DataFrame, *, per_item: int,
+                    min_words: int, max_words: int, group_column, numbered: bool, positions: bool) -> pd.DataFrame:
+    """The same table as choosing among all candidates at once, each item's part kept by the content of its hits.
+
+    Items are chosen each on their own and follow each other in the order of their first hit
+    that makes a candidate, as they do when all are chosen at once.
+    """
     if len(memo) > MEMO_LIMIT:
         memo.clear()
     lookups = memo.setdefault("lookups", _Lookups(corpus, tokens))
+    row_hashes = pd.util.hash_pandas_object(hits, index=False).to_numpy()
     parts = []
-    for (item, kind), group in candidates.groupby(["item", "kind"], sort=False):
-        key = (item, kind, per_item, group_column, numbered, positions, tuple(group.columns),
-               tuple(group.itertuples(index=False, name=None)))     # the candidates themselves: no hash collisions
+    for (item, kind), rows in hits.groupby(["item", "kind"], sort=False).indices.items():
+        fingerprint = hashlib.sha256(row_hashes[rows].tobytes()).hexdigest()
+        key = (item, kind, len(rows), fingerprint, per_item, min_words, max_words, group_column, numbered, positions)
         if key not in memo:
-            memo[key] = _quotes(group, corpus, lookups, per_item=per_item, group_column=group_column,
-                                numbered=numbered, positions=positions)
-        parts.append(memo[key])
-    parts = [part for part in parts if len(part)]
+            found = list(_candidate_rows(hits.iloc[rows], lookups, min_words=min_words, max_words=max_words))
+            table = pd.DataFrame()
+            if found:
+                table = _quotes(_windows(row for _, row in found), corpus, lookups, per_item=per_item,
+                                group_column=group_column, numbered=numbered, positions=positions)
+            memo[key] = (found[0][0] if found else None, table)
+        first, table = memo[key]
+        if first is not None and len(table):
+            parts.append((rows[first], table))
     if not parts:
         return pd.DataFrame(columns=_columns(positions))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat([table for _, table in sorted(parts, key=lambda part: part[0])], ignore_index=True)
 
 
 def _quotes(candidates: pd.DataFrame, corpus: Corpus, lookups: _Lookups, *, per_item: int, group_column,
@@ -170,14 +189,11 @@ def _columns(positions: bool) -> list[str]:
     return QUOTE_COLUMNS + POSITION_COLUMNS if positions else QUOTE_COLUMNS
 
 
-def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words: int) -> pd.DataFrame:
-    segments, documents = corpus.segments, corpus.documents   # plain dicts: one look-up per hit
-    texts = dict(zip(zip(segments["doc_id"].astype(str), segments["segment"].astype(int)), segments["text"]))
-    respondents = dict(zip(documents["doc_id"].astype(str), documents["respondent"]))
-    sentence_cache: dict = {}
-    rows = []
-    for item, kind, doc_id, segment, start, end, matched in hits[
-            ["item", "kind", "doc_id", "segment", "start", "end", "matched"]].itertuples(index=False):
+def _candidate_rows(hits: pd.DataFrame, lookups: "_Lookups", *, min_words: int, max_words: int):
+    """``(position in hits, candidate)`` for each hit that makes one: whole sentences around it, long enough."""
+    texts, respondents, sentence_cache = lookups.texts, lookups.respondents, lookups.sentences
+    for position, (item, kind, doc_id, segment, start, end, matched) in enumerate(hits[
+            ["item", "kind", "doc_id", "segment", "start", "end", "matched"]].itertuples(index=False)):
         key = (doc_id, int(segment))
         text = texts.get(key)
         if text is None:
@@ -203,15 +219,15 @@ def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words
         n_words = count(first, last)
         if not min_words <= n_words <= max_words:
             continue
-        rows.append({"item": item, "kind": kind, "doc_id": doc_id, "segment": int(segment),
-                     "respondent": respondents.get(doc_id, doc_id), "start": sentences[first][0],
-                     "end": sentences[last][1], "text": text[sentences[first][0]:sentences[last][1]],
-                     "matched": matched})
-    if not rows:
-        return pd.DataFrame()
-    # one candidate per item and sentence window, in order of first appearance, naming every form matched
-    # there (a dict per window: a pandas groupby with a Python function per window took most of the time)
-    windows: dict[tuple, tuple[dict, dict]] = {}
+        yield position, {"item": item, "kind": kind, "doc_id": doc_id, "segment": int(segment),
+                         "respondent": respondents.get(doc_id, doc_id), "start": sentences[first][0],
+                         "end": sentences[last][1], "text": text[sentences[first][0]:sentences[last][1]],
+                         "matched": matched}
+
+
+def _windows(rows) -> pd.DataFrame:
+    """One candidate per item and sentence window, in order of first appearance, naming every form matched there."""
+    windows: dict[tuple, tuple[dict, dict]] = {}   # a dict, not a groupby with a Python function per window
     for row in rows:
         key = (row["item"], row["kind"], row["doc_id"], row["segment"], row["start"], row["end"])
         if key not in windows:
@@ -262,10 +278,21 @@ def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
 
 
 class _Lookups:
-    """What de-identifying needs from the whole material, worked out once per material (when asked)."""
+    """What finding and de-identifying quotes needs from the whole material, worked out once (when asked)."""
 
     def __init__(self, corpus: Corpus, tokens: pd.DataFrame):
         self.corpus, self.tokens = corpus, tokens
+        self.sentences: dict = {}     # (doc_id, segment) -> its sentences' spans
+
+    @functools.cached_property
+    def texts(self) -> dict:
+        segments = self.corpus.segments   # plain dicts: one look-up per hit
+        return dict(zip(zip(segments["doc_id"].astype(str), segments["segment"].astype(int)), segments["text"]))
+
+    @functools.cached_property
+    def respondents(self) -> dict:
+        documents = self.corpus.documents
+        return dict(zip(documents["doc_id"].astype(str), documents["respondent"]))
 
     @functools.cached_property
     def documents(self) -> pd.DataFrame:
