@@ -34,6 +34,7 @@ WANTED, SHOWN, AHEAD = -1, 0, 1   # drawing order: a chart the browser waits for
 WAIT_SECONDS = 300           # an image request gives up after this (a chart on 1M words takes < 1 s)
 KEEP_FINISHED = 200          # finished drawings remembered (their files stay on disk)
 GONE = "Figuren finnes ikke lenger; last siden på nytt."
+DRAWING_NICENESS = 10        # the drawing process's nice value (0 = the server's priority, 19 = the lowest)
 
 
 @dataclass
@@ -174,10 +175,19 @@ def draw_file(draw, path: str) -> None:
 
 
 def _drawing_process() -> None:
-    """In the drawing process: leave Ctrl-C to the server (which stops it cleanly), load matplotlib."""
+    """In the drawing process: leave Ctrl-C to the server (which stops it cleanly), load matplotlib.
+
+    It runs at a lower priority (``nice``): on a busy laptop the pages and the browser come
+    first, and a chart is drawn with what they leave.
+    """
+    import os
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.nice(DRAWING_NICENESS - os.nice(0))
+    except OSError:   # not allowed here: draw at the server's priority
+        pass
     import textanalyse.report.figures  # noqa: F401
 
 
