@@ -130,3 +130,11 @@ def test_the_drawing_process_draws_the_same_chart_to_the_byte(tmp_path):
     assert drawn_there[:8] == b"\x89PNG\r\n\x1a\n"
     assert drawn_there == in_thread.wait("tema.png", timeout=120).read_bytes()
     in_process._pool.shutdown()
+
+
+def test_a_chart_that_cannot_be_sent_to_the_drawing_process_is_drawn_here(tmp_path):
+    drawer, recorder = Drawer(tmp_path / "figurer", process=True), Recorder()
+    drawer.request("tema.png", recorder.draw("bolig 12 %"), priority=SHOWN)   # a closure: not picklable
+    assert drawer.wait("tema.png", timeout=120).read_text(encoding="utf-8") == "bolig 12 %"
+    assert recorder.order == ["bolig 12 %"]
+    drawer._pool.shutdown()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
+import pickle
 import re
 import threading
 from dataclasses import dataclass, field
@@ -128,15 +129,18 @@ class Drawer:
         threading.Thread(target=self._processes, name="textanalyse-app-charts-start", daemon=True).start()
 
     def _processes(self):
+        """The drawing process (started once); ``None`` where no process can be started (then: draw here)."""
         with self._condition:
-            if self._pool is None:
+            if self._pool is None and self.process:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
-                # spawned, not forked: a copy of the server's memory (the whole material) is not needed
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_drawing_process)
-                self._pool.submit(_drawing_process)   # loads matplotlib there now
+                try:   # spawned, not forked: a copy of the server's memory (the whole material) is not needed
+                    self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=_drawing_process)
+                    self._pool.submit(_drawing_process)   # loads matplotlib there now
+                except (OSError, ValueError, NotImplementedError):
+                    self.process, self._pool = False, None
             return self._pool
 
     def _run(self) -> None:
@@ -151,15 +155,18 @@ class Drawer:
                 if not path.is_file():
                     self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                     self.folder.parent.chmod(0o700)
-                    if not self.process:
+                    pool = self._processes()
+                    if pool is None:
                         draw_file(drawing.draw, str(path))
                     else:
                         try:
-                            self._processes().submit(draw_file, drawing.draw, str(path)).result()
+                            pool.submit(draw_file, drawing.draw, str(path)).result()
                         except BrokenProcessPool:       # the process was killed: a new one next time
                             with self._condition:
                                 self._pool = None
                             draw_file(drawing.draw, str(path))
+                        except (pickle.PicklingError, AttributeError, TypeError):
+                            draw_file(drawing.draw, str(path))   # cannot be sent (a lambda): draw it here
             except Exception as error:  # noqa: BLE001 - the image request says it in one sentence
                 drawing.error = user_message(error)
             finally:
