@@ -109,3 +109,24 @@ def test_after_a_long_step_garbage_is_collected_and_what_lives_is_frozen():
     settle_memory()
     assert gone() is None and alive() is kept
     assert gc.get_freeze_count() > before
+
+
+def test_the_drawing_process_draws_the_same_chart_to_the_byte(tmp_path):
+    from functools import partial
+
+    import pandas as pd
+
+    from textanalyse.report.figures import theme_chart
+
+    rows = pd.DataFrame({"question": "fungerer_bra", "theme": ["Bolig", "Oppfølging"], "documents_coded": [3, 5],
+                         "documents_total": [10, 10], "share": [0.3, 0.5], "ci_low": [0.11, 0.24],
+                         "ci_high": [0.6, 0.76], "passages": [3, 6]})
+    draw = partial(theme_chart, rows, title="Andel svar per tema: Hva fungerer bra")
+    in_process, in_thread = Drawer(tmp_path / "prosess", process=True), Drawer(tmp_path / "traad")
+    in_process.prepare()
+    for drawer in (in_process, in_thread):
+        drawer.request("tema.png", draw, priority=SHOWN)
+    drawn_there = in_process.wait("tema.png", timeout=120).read_bytes()
+    assert drawn_there[:8] == b"\x89PNG\r\n\x1a\n"
+    assert drawn_there == in_thread.wait("tema.png", timeout=120).read_bytes()
+    in_process._pool.shutdown()

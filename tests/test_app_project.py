@@ -62,6 +62,14 @@ def ready(client, url: str):
             time.sleep(0.5)
 
 
+def passages(page: str) -> list[dict]:
+    """The coded passages listed for judging: each list item carries its passage's fields (``hx-vals``)."""
+    import html
+    import json
+
+    return [json.loads(html.unescape(v)) for v in re.findall(r"""<li class="tekstbit" hx-vals='([^']*)'""", page)]
+
+
 def words_in_table(html: str) -> list[str]:
     return re.findall(r'data-ord="([^"]+)"', html)
 
@@ -122,15 +130,12 @@ def test_coding_decision_and_codebook_validation(session):
     client, csrf, folder, _ = session
     page = ready(client, "/temaer?sporsmal=fungerer_darlig&tema=Ventetid og tilgjengelighet")
     assert page.status_code == 200
-    import html
-    import json
-
-    candidates = [json.loads(html.unescape(v)) for v in re.findall(r"hx-vals='([^']*)'", page.text)]
-    judgements = [fields for fields in candidates if fields.get("vurdering") == "feil"]
+    judgements = passages(page.text)
     assert judgements, "no coded passage to judge"
+    assert re.findall(r"""hx-vals='\{"vurdering": "(\w+)"\}'""", page.text)[:2] == ["riktig", "feil"]
     fields = judgements[0]
     judged = client.post("/temaer/vurder?sporsmal=fungerer_darlig&tema=Ventetid og tilgjengelighet", headers=HTMX,
-                         data={"csrf": csrf, **fields})
+                         data={"csrf": csrf, **fields, "vurdering": "feil"})
     assert judged.status_code == 200
     decisions = (folder / "kodevalg.csv").read_text(encoding="utf-8").splitlines()
     assert decisions[0] == "doc_id,segment,question,theme,pattern,start,end,decision"
@@ -139,6 +144,21 @@ def test_coding_decision_and_codebook_validation(session):
                                                             "monstre": "bo**lig"})
     assert "not allowed" in bad.text or "ikke" in bad.text
     assert "Nytt" not in (folder / "kodebok.yaml").read_text(encoding="utf-8")
+
+
+def test_quotes_after_a_coding_decision_come_without_a_progress_page(session, monkeypatch):
+    from textanalyse.app import pages_words
+
+    client, csrf, _, _ = session
+    ready(client, "/sitater")
+    page = ready(client, "/temaer?sporsmal=forslag")
+    fields = {**passages(page.text)[0], "vurdering": "feil"}
+    assert client.post("/temaer/vurder?sporsmal=forslag", headers=HTMX, data={"csrf": csrf, **fields}).status_code == 200
+    monkeypatch.setattr(pages_words, "SHORT_STEP", 120.0)   # the step is short; a busy test machine must not matter
+    quotes = client.get("/sitater")
+    assert "Siden oppdateres" not in quotes.text and 'class="sitattekst"' in quotes.text
+    undone = client.post("/temaer/vurder?sporsmal=forslag", headers=HTMX, data={"csrf": csrf, **fields, "naa": "feil"})
+    assert undone.status_code == 200                         # the same button again clears the mark
 
 
 def test_theme_charts_are_drawn_once_and_the_other_questions_ahead(session):

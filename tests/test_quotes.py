@@ -61,3 +61,34 @@ def test_bad_options():
         quote_candidates(corpus, annotate(corpus, pipeline="fast"), words=["hjelp"], min_words=10, max_words=5)
     with pytest.raises(UserError, match="--group-by column 'gruppe' not found"):
         quote_candidates(corpus, annotate(corpus, pipeline="fast"), words=["hjelp"], group_column="gruppe")
+
+
+def test_a_memo_gives_the_same_quotes_and_rechooses_only_the_item_that_changed():
+    import pandas as pd
+
+    corpus = survey_corpus(ANSWERS, gruppe=["unge", "eldre", "unge", "eldre", "unge", "eldre"])
+    tokens = annotate(corpus, pipeline="fast")
+    segments = corpus.segments.reset_index(drop=True)
+    coded = pd.DataFrame({"doc_id": segments["doc_id"], "segment": segments["segment"], "question": "bra",
+                          "theme": ["Oppfølging"] * 5 + ["Bolig"], "matched": ["oppfølging"] * 5 + ["Bolig"],
+                          "pattern": ["oppfølging*"] * 5 + ["bolig*"], "start": [12, 0, 4, 12, 29, 0],
+                          "end": [22, 10, 14, 22, 39, 5]})
+
+    def quotes(coded, memo=None):
+        return quote_candidates(corpus, tokens, words=["oppfølging"], coded=coded, per_item=2, group_column="gruppe",
+                                positions=True, memo=memo)
+    memo: dict = {}
+    first = quotes(coded, memo)
+    pd.testing.assert_frame_equal(first, quotes(coded))
+    assert first[["theme_or_word", "kind", "rank", "respondent"]].values.tolist() == [
+        ["oppfølging", "word", 1, "R1"], ["oppfølging", "word", 2, "R5"], ["Oppfølging", "theme", 1, "R1"],
+        ["Oppfølging", "theme", 2, "R5"], ["Bolig", "theme", 1, "R6"]]
+    kept = {key: value for key, value in memo.items() if key != "lookups"}
+    assert len(kept) == 3
+    marked_wrong = coded.drop(index=0)                    # R1's Oppfølging passage marked wrong
+    second = quotes(marked_wrong, memo)
+    pd.testing.assert_frame_equal(second, quotes(marked_wrong))
+    assert second[["theme_or_word", "rank", "respondent"]].values.tolist() == [
+        ["oppfølging", 1, "R1"], ["oppfølging", 2, "R5"], ["Oppfølging", 1, "R5"], ["Oppfølging", 2, "R2"],
+        ["Bolig", 1, "R6"]]
+    assert len(memo) == 5 and all(memo[key] is value for key, value in kept.items())   # one item chosen again

@@ -581,9 +581,11 @@ class Project:
         if themes or (every_theme and self.codebook is not None):
             coded = self.coding().coded
         key = ("quotes", words, themes, per_item, min_words, max_words, group_by, positions)
+        # each item's quotes, kept by content across coding decisions: a decision re-chooses one theme
+        memo = self._cached(("quote_parts",), dict, depends_on_filters=False)
         table = self._cached(key, lambda: self.stamp(quote_candidates(
             self.corpus, self.tokens, words=words, coded=coded, themes=themes, per_item=per_item,
-            min_words=min_words, max_words=max_words, group_column=group_by, positions=positions)),
+            min_words=min_words, max_words=max_words, group_column=group_by, positions=positions, memo=memo)),
             depends_on_filters=False)
         path = settings["decisions"]
         if not decisions or not path:

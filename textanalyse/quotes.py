@@ -19,6 +19,8 @@ With ``positions=True`` three more columns say where the quote stands: ``segment
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 
 import numpy as np
@@ -43,6 +45,7 @@ SMALL_PLACE_CUES = ("bygda", "bygd", "alle kjenner alle", "lita kommune", "liten
 ABBREVIATIONS = frozenset("dr ca bl.a f.eks jf kl nr mht osv evt ev pga vs st jr sr prof ref mv mfl tlf".split())
 SIMILARITY_DUPLICATE = 0.8
 DIVERSITY_WEIGHT = 0.5
+MEMO_LIMIT = 2000         # items' quotes kept by quote_candidates(memo=...) before it starts over
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -69,7 +72,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: pd.DataFrame | None = None,
                      themes=(), topic_assignments: pd.DataFrame | None = None, topic_labels=None,
                      per_item: int = 3, min_words: int = 8, max_words: int = 60, group_column: str | None = None,
-                     numbered: bool = True, positions: bool = False) -> pd.DataFrame:
+                     numbered: bool = True, positions: bool = False, memo: dict | None = None) -> pd.DataFrame:
     """The ``per_item`` best quotes for each word, theme and topic asked for.
 
     Args:
@@ -82,6 +85,9 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
         group_column: metadata column named in the citation (e.g. ``gruppe``).
         numbered: number placeholders within a quote (``[NAVN-1]``, ``[NAVN-2]``).
         positions: add ``segment, start, end`` (where the quote stands in the segment's text).
+        memo: a dict kept between calls on the same ``corpus`` and ``tokens``: each item's quotes
+            are kept by the content of its candidates, so after a coding decision only the
+            theme it changed is chosen and de-identified again (the table is the same).
 
     Candidates are whole sentences around a match, widened to neighbouring sentences until
     they reach ``min_words``; ranked by closeness to the centre of all candidates, skipping
@@ -125,13 +131,54 @@ def quote_candidates(corpus: Corpus, tokens: pd.DataFrame, *, words=(), coded: p
     if not hits:
         return pd.DataFrame(columns=_columns(positions))
     hits = pd.concat(hits, ignore_index=True)
-    candidates = _candidates(hits, corpus, min_words=min_words, max_words=max_words)
+    if memo is not None:
+        return _quotes_by_item(hits, memo, corpus, tokens, per_item=per_item, min_words=min_words,
+                               max_words=max_words, group_column=group_column, numbered=numbered, positions=positions)
+    lookups = _Lookups(corpus, tokens)
+    candidates = _windows(row for _, row in _candidate_rows(hits, lookups, min_words=min_words, max_words=max_words))
     if candidates.empty:
         return pd.DataFrame(columns=_columns(positions))
+    return _quotes(candidates, corpus, lookups, per_item=per_item, group_column=group_column, numbered=numbered,
+                   positions=positions)
+
+
+def _quotes_by_item(hits: pd.DataFrame, memo: dict, corpus: Corpus, tokens: pd.DataFrame, *, per_item: int,
+                    min_words: int, max_words: int, group_column, numbered: bool, positions: bool) -> pd.DataFrame:
+    """The same table as choosing among all candidates at once, each item's part kept by the content of its hits.
+
+    Items are chosen each on their own and follow each other in the order of their first hit
+    that makes a candidate, as they do when all are chosen at once.
+    """
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    lookups = memo.setdefault("lookups", _Lookups(corpus, tokens))
+    row_hashes = pd.util.hash_pandas_object(hits, index=False).to_numpy()
+    parts = []
+    for (item, kind), rows in hits.groupby(["item", "kind"], sort=False).indices.items():
+        fingerprint = hashlib.sha256(row_hashes[rows].tobytes()).hexdigest()
+        key = (item, kind, len(rows), fingerprint, per_item, min_words, max_words, group_column, numbered, positions)
+        if key not in memo:
+            found = list(_candidate_rows(hits.iloc[rows], lookups, min_words=min_words, max_words=max_words))
+            table = pd.DataFrame()
+            if found:
+                table = _quotes(_windows(row for _, row in found), corpus, lookups, per_item=per_item,
+                                group_column=group_column, numbered=numbered, positions=positions)
+            memo[key] = (found[0][0] if found else None, table)
+        first, table = memo[key]
+        if first is not None and len(table):
+            parts.append((rows[first], table))
+    if not parts:
+        return pd.DataFrame(columns=_columns(positions))
+    return pd.concat([table for _, table in sorted(parts, key=lambda part: part[0])], ignore_index=True)
+
+
+def _quotes(candidates: pd.DataFrame, corpus: Corpus, lookups: _Lookups, *, per_item: int, group_column,
+            numbered: bool, positions: bool) -> pd.DataFrame:
+    """Choose among the candidates (per item, each on its own) and de-identify the chosen ones."""
     chosen = _choose(candidates, per_item=per_item)
     if chosen.empty:
         return pd.DataFrame(columns=_columns(positions))
-    table = _finish(chosen, corpus, tokens, group_column=group_column, numbered=numbered)
+    table = _finish(chosen, corpus, lookups, group_column=group_column, numbered=numbered)
     if positions:
         table = table.assign(segment=chosen["segment"].astype(int).to_numpy(),
                              start=chosen["start"].astype(int).to_numpy(), end=chosen["end"].astype(int).to_numpy())
@@ -142,14 +189,11 @@ def _columns(positions: bool) -> list[str]:
     return QUOTE_COLUMNS + POSITION_COLUMNS if positions else QUOTE_COLUMNS
 
 
-def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words: int) -> pd.DataFrame:
-    segments, documents = corpus.segments, corpus.documents   # plain dicts: one look-up per hit
-    texts = dict(zip(zip(segments["doc_id"].astype(str), segments["segment"].astype(int)), segments["text"]))
-    respondents = dict(zip(documents["doc_id"].astype(str), documents["respondent"]))
-    sentence_cache: dict = {}
-    rows = []
-    for item, kind, doc_id, segment, start, end, matched in hits[
-            ["item", "kind", "doc_id", "segment", "start", "end", "matched"]].itertuples(index=False):
+def _candidate_rows(hits: pd.DataFrame, lookups: "_Lookups", *, min_words: int, max_words: int):
+    """``(position in hits, candidate)`` for each hit that makes one: whole sentences around it, long enough."""
+    texts, respondents, sentence_cache = lookups.texts, lookups.respondents, lookups.sentences
+    for position, (item, kind, doc_id, segment, start, end, matched) in enumerate(hits[
+            ["item", "kind", "doc_id", "segment", "start", "end", "matched"]].itertuples(index=False)):
         key = (doc_id, int(segment))
         text = texts.get(key)
         if text is None:
@@ -175,17 +219,22 @@ def _candidates(hits: pd.DataFrame, corpus: Corpus, *, min_words: int, max_words
         n_words = count(first, last)
         if not min_words <= n_words <= max_words:
             continue
-        rows.append({"item": item, "kind": kind, "doc_id": doc_id, "segment": int(segment),
-                     "respondent": respondents.get(doc_id, doc_id), "start": sentences[first][0],
-                     "end": sentences[last][1], "text": text[sentences[first][0]:sentences[last][1]],
-                     "matched": matched})
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    matched = frame.groupby(["item", "kind", "doc_id", "segment", "start", "end"], sort=False)["matched"].agg(
-        lambda values: ", ".join(dict.fromkeys(v for v in values if v)))
-    frame = frame.drop(columns="matched").drop_duplicates(["item", "kind", "doc_id", "segment", "start", "end"])
-    return frame.merge(matched.reset_index(), on=["item", "kind", "doc_id", "segment", "start", "end"])
+        yield position, {"item": item, "kind": kind, "doc_id": doc_id, "segment": int(segment),
+                         "respondent": respondents.get(doc_id, doc_id), "start": sentences[first][0],
+                         "end": sentences[last][1], "text": text[sentences[first][0]:sentences[last][1]],
+                         "matched": matched}
+
+
+def _windows(rows) -> pd.DataFrame:
+    """One candidate per item and sentence window, in order of first appearance, naming every form matched there."""
+    windows: dict[tuple, tuple[dict, dict]] = {}   # a dict, not a groupby with a Python function per window
+    for row in rows:
+        key = (row["item"], row["kind"], row["doc_id"], row["segment"], row["start"], row["end"])
+        if key not in windows:
+            windows[key] = (row, {})
+        if row["matched"]:
+            windows[key][1][row["matched"]] = None
+    return pd.DataFrame([{**row, "matched": ", ".join(forms)} for row, forms in windows.values()])
 
 
 def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
@@ -228,14 +277,42 @@ def _choose(candidates: pd.DataFrame, *, per_item: int) -> pd.DataFrame:
     return pd.DataFrame(chosen)
 
 
-def _finish(chosen: pd.DataFrame, corpus: Corpus, tokens: pd.DataFrame, *, group_column, numbered) -> pd.DataFrame:
+class _Lookups:
+    """What finding and de-identifying quotes needs from the whole material, worked out once (when asked)."""
+
+    def __init__(self, corpus: Corpus, tokens: pd.DataFrame):
+        self.corpus, self.tokens = corpus, tokens
+        self.sentences: dict = {}     # (doc_id, segment) -> its sentences' spans
+
+    @functools.cached_property
+    def texts(self) -> dict:
+        segments = self.corpus.segments   # plain dicts: one look-up per hit
+        return dict(zip(zip(segments["doc_id"].astype(str), segments["segment"].astype(int)), segments["text"]))
+
+    @functools.cached_property
+    def respondents(self) -> dict:
+        documents = self.corpus.documents
+        return dict(zip(documents["doc_id"].astype(str), documents["respondent"]))
+
+    @functools.cached_property
+    def documents(self) -> pd.DataFrame:
+        return self.corpus.documents.set_index("doc_id")
+
+    @functools.cached_property
+    def document_frequency(self) -> dict[str, int]:
+        return _respondent_frequency(self.tokens, self.corpus)
+
+    @functools.cached_property
+    def entity_spans(self) -> dict:
+        return _entity_spans(self.tokens)
+
+
+def _finish(chosen: pd.DataFrame, corpus: Corpus, lookups: _Lookups, *, group_column, numbered) -> pd.DataFrame:
     from textanalyse.anonymize import mask_text
 
     if chosen.empty:
         return pd.DataFrame(columns=QUOTE_COLUMNS)
-    documents = corpus.documents.set_index("doc_id")
-    document_frequency = _respondent_frequency(tokens, corpus)
-    entity_spans = _entity_spans(tokens)
+    documents, document_frequency, entity_spans = lookups.documents, lookups.document_frequency, lookups.entity_spans
     rows = []
     for row in chosen.itertuples(index=False):
         entities = [(a - row.start, b - row.start, label)

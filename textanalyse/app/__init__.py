@@ -51,7 +51,7 @@ async def on_error(request: Request, error: Exception) -> Response:
 
 
 def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, cache_dir: str | None = None,
-               upload_limit: int = 200 * 1024 * 1024):
+               upload_limit: int = 200 * 1024 * 1024, chart_process: bool = True):
     """The ASGI app for one project folder, guarded by ``token`` (see :mod:`textanalyse.app.security`)."""
     from textanalyse.app import pages_export, pages_new, pages_themes, pages_views, pages_words
 
@@ -73,7 +73,7 @@ def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, c
     guard = Guard(token=token, port=port, hosts=tuple(hosts))
     app.state.guard = guard
     app.state.workspace = Workspace(ProjectFolder(project_folder), cache_dir=cache_dir)
-    app.state.charts = Drawer(app.state.workspace.folder.root / FIGURE_FOLDER)
+    app.state.charts = Drawer(app.state.workspace.folder.root / FIGURE_FOLDER, process=chart_process)
     app.state.templates = templates()
     app.state.upload_limit = upload_limit
     return AccessGuard(app, guard)

@@ -1,11 +1,17 @@
-"""The app's charts: the report's own figures, drawn once per content, in one background thread.
+"""The app's charts: the report's own figures, drawn once per content, in a drawing process.
 
-A page names each chart by its content (:func:`figure_url`); drawing starts at once in the
-drawing thread, so it overlaps the page's own answer instead of waiting for the browser's image
-request, and the image request waits only for what is left of it. A chart the researcher is
-likely to ask for next (another question's theme chart) can be queued *ahead*: it is drawn after
-every chart a page shows. Files are named by a hash of the content, in the project's private
+A page names each chart by its content (:func:`figure_url`); drawing starts at once, so it
+overlaps the page's own answer instead of waiting for the browser's image request, and the
+image request waits only for what is left of it. A chart the researcher is likely to ask for
+next (another question's theme chart) can be queued *ahead*: it is drawn after every chart a
+page shows. Files are named by a hash of the content, in the project's private
 ``.textanalyse/figurer``, so the same table is never drawn twice.
+
+matplotlib is pure Python for the most part (a chart is 0.2–0.4 s of CPU) and would hold the
+server's interpreter lock while it draws, so every page asked for meanwhile would wait for it.
+The drawing therefore runs in one child process (started once, on the machine's other core);
+``draw`` must then be picklable (``functools.partial`` of a ``textanalyse.report.figures``
+function). ``Drawer(..., process=False)`` draws in the server's own thread instead.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ WANTED, SHOWN, AHEAD = -1, 0, 1   # drawing order: a chart the browser waits for
 WAIT_SECONDS = 300           # an image request gives up after this (a chart on 1M words takes < 1 s)
 KEEP_FINISHED = 200          # finished drawings remembered (their files stay on disk)
 GONE = "Figuren finnes ikke lenger; last siden på nytt."
+DRAWING_NICENESS = 10        # the drawing process's nice value (0 = the server's priority, 19 = the lowest)
 
 
 @dataclass
@@ -44,14 +51,16 @@ class Drawer:
 
     Example:
         >>> import tempfile
-        >>> drawer = Drawer(Path(tempfile.mkdtemp()) / "figurer")
+        >>> drawer = Drawer(Path(tempfile.mkdtemp()) / "figurer")   # in this process
         >>> drawer.request("a.png", lambda path: path.write_bytes(b"png"), priority=SHOWN)
         >>> drawer.wait("a.png", timeout=10).read_bytes()
         b'png'
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, process: bool = False):
         self.folder = Path(folder)
+        self.process = process
+        self._pool = None
         self._condition = threading.Condition()
         self._drawings: dict[str, _Drawing] = {}
         self._queue: list[tuple[int, int, str]] = []
@@ -111,9 +120,29 @@ class Drawer:
                     drawing.started = True
                     return name, drawing
 
+    def prepare(self) -> None:
+        """Start the drawing process now (it takes a second or two), so the first chart does not wait for it."""
+        with self._condition:
+            if not self.process or self._pool is not None:
+                return
+        threading.Thread(target=self._processes, name="textanalyse-app-charts-start", daemon=True).start()
+
+    def _processes(self):
+        with self._condition:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # spawned, not forked: a copy of the server's memory (the whole material) is not needed
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_drawing_process)
+                self._pool.submit(_drawing_process)   # loads matplotlib there now
+            return self._pool
+
     def _run(self) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
         from textanalyse.app.workspace import user_message
-        from textanalyse.report.figures import screen_resolution
 
         while True:
             name, drawing = self._next()
@@ -122,12 +151,44 @@ class Drawer:
                 if not path.is_file():
                     self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                     self.folder.parent.chmod(0o700)
-                    with screen_resolution():   # a screen needs no print resolution (4× fewer pixels)
-                        drawing.draw(path)
+                    if not self.process:
+                        draw_file(drawing.draw, str(path))
+                    else:
+                        try:
+                            self._processes().submit(draw_file, drawing.draw, str(path)).result()
+                        except BrokenProcessPool:       # the process was killed: a new one next time
+                            with self._condition:
+                                self._pool = None
+                            draw_file(drawing.draw, str(path))
             except Exception as error:  # noqa: BLE001 - the image request says it in one sentence
                 drawing.error = user_message(error)
             finally:
                 drawing.done.set()
+
+
+def draw_file(draw, path: str) -> None:
+    """``draw(path)`` at screen resolution (a screen needs no print resolution: 4× fewer pixels)."""
+    from textanalyse.report.figures import screen_resolution
+
+    with screen_resolution():
+        draw(Path(path))
+
+
+def _drawing_process() -> None:
+    """In the drawing process: leave Ctrl-C to the server (which stops it cleanly), load matplotlib.
+
+    It runs at a lower priority (``nice``): on a busy laptop the pages and the browser come
+    first, and a chart is drawn with what they leave.
+    """
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        os.nice(DRAWING_NICENESS - os.nice(0))
+    except OSError:   # not allowed here: draw at the server's priority
+        pass
+    import textanalyse.report.figures  # noqa: F401
 
 
 def figure_url(request: Request, key: str, draw, *, ahead: bool = False) -> str:

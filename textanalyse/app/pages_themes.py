@@ -71,10 +71,19 @@ def themes_context(request: Request, *, message: str = "", error: str = "", edit
     return {**chosen, "summary": rows.to_dict("records"), "chart": chart, "themes": book.theme_names, "theme": theme,
             "passages": passages, "total_passages": int(((coding.coded["theme"] == theme)
                                                        & (coding.coded["question"] == question)).sum()),
-            "warnings": coding.warnings.to_dict("records"), "message": message, "error": error,
+            "warnings": coding.warnings.to_dict("records"), "warnings_by_theme": _by_theme(coding.warnings),
+            "message": message, "error": error,
             "edit_name": editing, "edit_description": body.get("description", ""),
             "edit_patterns": "\n".join(str(p) for p in body.get("patterns") or []),
             "edit_exclude": "\n".join(str(p) for p in body.get("exclude") or []), "limit": PASSAGE_LIMIT}
+
+
+def _by_theme(warnings) -> list[tuple[str, list[str]]]:
+    """Patterns that match nothing, one line per theme in the codebook's order (hundreds of lines otherwise)."""
+    grouped: dict[str, list[str]] = {}
+    for row in warnings.to_dict("records"):
+        grouped.setdefault(str(row["theme"]), []).append(str(row["pattern"]))
+    return list(grouped.items())
 
 
 def _theme_chart(request: Request, rows, question: str, group: str, labels: dict, *, ahead: bool = False) -> str:

@@ -22,6 +22,10 @@ def _group_values(documents: pd.DataFrame, column: str) -> list[str]:
 
 
 def compare_context(request: Request) -> dict:
+    from functools import partial
+
+    from textanalyse.report.figures import plot_keyness
+
     workspace = request.app.state.workspace
     chosen = _choices(request)
     name = chosen["name"]
@@ -47,18 +51,12 @@ def compare_context(request: Request) -> dict:
         return project.keyness(column, target=target, reference=reference), themes
     table, themes = workspace.compute(name, compute)
     chart = figure_url(request, f"keyness|{target}|{reference}|{table_key(table)}",
-                       lambda path: _plot_keyness(table, path, labels=(target, reference)))
+                       partial(plot_keyness, table, labels=(target, reference)))
     return {**chosen, "columns": columns, "column": column, "values": values, "target": target,
             "reference": reference, "keyness": table.head(40).to_dict("records"), "tested": len(table),
             "themes": themes.to_dict("records"), "chart": chart,
             "saved": any(c["column"] == column and c["target"] == target and c["reference"] == reference
                          for c in workspace.material_config(name)["compare"])}
-
-
-def _plot_keyness(table, path, *, labels):
-    from textanalyse.report.figures import plot_keyness
-
-    return plot_keyness(table, path, labels=labels)
 
 
 compare_page, compare_part = page_and_part("compare.html", "_compare.html", compare_context, ready=ensure_coded)

@@ -12,6 +12,7 @@ from textanalyse.app.web import error_page, one, page_and_part, progress_page, r
 from textanalyse.errors import UserError
 
 KWIC_LIMIT = 200
+SHORT_STEP = 0.5     # seconds a page waits for a background step before it shows the progress page
 MAX_WORD = 60
 
 
@@ -23,18 +24,23 @@ def ensure_loaded(request: Request):
     if all(workspace.is_loaded(m["name"]) for m in workspace.config()["material"]):
         return None
     job = workspace.start("Leser og annoterer materialet", workspace.load_all)
+    request.app.state.charts.prepare()    # meanwhile, so the first chart does not wait for it
     if job.done and not job.error:
         return None
     return progress_page(request, job, next_url=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
 
 
 def ensure_computed(request: Request, key: tuple, title: str, work):
-    """``None`` when ``key`` is computed; otherwise start ``work()`` in the background and show progress."""
+    """``None`` when ``key`` is computed; otherwise start ``work()`` in the background and show progress.
+
+    A step that ends within :data:`SHORT_STEP` seconds (quotes again after one coding decision:
+    only the theme it changed is chosen again) is waited for: no progress page flashes by.
+    """
     workspace = request.app.state.workspace
     if workspace.has(key):
         return None
     job = workspace.start(title, lambda job: work())
-    if job.done and not job.error:
+    if job.wait(SHORT_STEP) and not job.error and workspace.has(key):
         return None
     return progress_page(request, job, next_url=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
 

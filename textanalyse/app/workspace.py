@@ -33,10 +33,15 @@ class Job:
     done: bool = False
     error: str = ""
     result: object = None
+    finished: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def seconds(self) -> int:
         return int(time.monotonic() - self.started)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the step to end; ``True`` when it has (a short step needs no progress page)."""
+        return self.finished.wait(seconds)
 
 
 def user_message(error: BaseException) -> str:
@@ -350,6 +355,7 @@ class Workspace:
             finally:
                 settle_memory()
                 job.done = True
+                job.finished.set()
         threading.Thread(target=runner, name="textanalyse-app-job", daemon=True).start()
         return job
 
