@@ -97,12 +97,15 @@ def _annotate(corpus: Corpus, *, pipeline, language, cache_dir, n_process, on_pr
     language_key = cache.language_key(corpus.documents, language) if cache_dir is not None else None
     two_processes = pipeline.kind == "fast" and _fast_workers(texts, n_process) > 1
     # Without cached language decisions the table is almost surely not cached either: start the
-    # helper now, so its spaCy import runs on the other core while this process detects languages.
-    helper = None
+    # helper now, so spaCy loads on the other core, and start tokenising (it needs no language),
+    # so the chunks spaCy must split wait for the helper instead of the other way round.
+    helper = begun = None
     if two_processes and not (language_key and cache.cache_file(cache_dir, language_key,
                                                                   suffix=cache.LANGUAGE_SUFFIX).exists()):
         helper = _helper_pool()
     try:
+        if helper is not None:
+            begun = _start_tokens(texts, helper)
         decisions = _language_decisions(corpus, language=language, cache_dir=cache_dir, key=language_key)
         # The key holds every segment's language, so a changed decision never reuses a stale table.
         langs = segment_languages(corpus, decisions=decisions)
@@ -112,7 +115,8 @@ def _annotate(corpus: Corpus, *, pipeline, language, cache_dir, n_process, on_pr
             if pipeline.kind == "fast":
                 if two_processes and helper is None:
                     helper = _helper_pool()
-                table = _annotate_fast(texts, langs, helper=helper, on_progress=on_progress)
+                table = _annotate_fast(texts, langs, begun=begun or _start_tokens(texts, helper), helper=helper,
+                                       on_progress=on_progress)
                 helper = _close(helper, wait=True)
             else:
                 table = _annotate_spacy(texts, langs, pipeline, n_process=n_process, on_progress=on_progress)
@@ -170,35 +174,42 @@ def _categorical(codes: np.ndarray, categories) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
 
 
-def _annotate_fast(texts, langs, *, helper=None, on_progress=None) -> pd.DataFrame:
-    """The fast pipeline's token table; ``helper``: a pool of one process (:func:`_helper_pool`) or ``None``.
-
-    With two cores, one forked helper carries the slow start-up steps while this process
-    detects languages and splits the plain words: it imports spaCy (started by
-    :func:`annotate` before language detection) and splits the chunks that need it, then loads
-    simplemma's dictionary of the majority language (while this process assembles the tokens),
-    then lemmatises (other languages' dictionaries load there when needed). One helper, not
-    two: a third busy process on two cores slows everything down. The caller closes the helper.
-    """
-    from textanalyse.nlp.fast import ChunkTokenizer, lemmatize_forms, preload_dictionaries, spacy_pieces
-
-    languages = sorted(set(langs)) or ["nb"]
-    majority = max(languages, key=lambda lang: int(np.sum(np.asarray(langs, dtype=object) == lang)))
-    early = {}  # forms of plain words, lemmatised in the helper (majority language) while we work
+def _start_tokens(texts, helper):
+    """The tokenizer and its start (:meth:`ChunkTokenizer.start`); spaCy's chunks go to ``helper`` if any."""
+    from textanalyse.nlp.fast import ChunkTokenizer, spacy_pieces
 
     def split_in_helper(chunks):
-        pending = helper.apply_async(spacy_pieces, (chunks,))
-        helper.apply_async(preload_dictionaries, ([majority],))
-        return pending
+        return helper.apply_async(spacy_pieces, (chunks,))
 
-    def lemmatise_early(new_forms):
-        lowered = list(dict.fromkeys(form.lower() for form in new_forms))
-        early["forms"] = lowered
-        early["result"] = helper.apply_async(lemmatize_forms, (lowered, [majority] * len(lowered)))
+    tokenizer = ChunkTokenizer(complex_splitter=split_in_helper if helper is not None else None)
+    return tokenizer, tokenizer.start(texts)
 
-    tokenizer = ChunkTokenizer(complex_splitter=split_in_helper if helper else None,
-                               on_new_forms=lemmatise_early if helper else None)
-    rows, positions, starts, form_ids = tokenizer.tokenize(texts, on_progress=on_progress)
+
+def _annotate_fast(texts, langs, *, begun, helper=None, on_progress=None) -> pd.DataFrame:
+    """The fast pipeline's token table; ``begun``: the tokenizer and its start (:func:`_start_tokens`).
+
+    With two cores (``helper``: a pool of one forked process, see :func:`_helper_pool`), the
+    work is shared so that neither process waits long: the helper imports spaCy (started by
+    :func:`annotate` before language detection) and splits the chunks that need it, then
+    lemmatises half of the plain words' forms; this process splits the plain words, detects
+    languages and lemmatises the other half, then takes the helper's pieces and lemmatises
+    what is left. Each process loads simplemma's dictionary itself: a second core is idle
+    otherwise, and loading it (0.7 s) is shorter than lemmatising every form in one process.
+    One helper, not two: a third busy process on two cores slows everything down. The caller
+    closes the helper.
+    """
+    from textanalyse.nlp.fast import lemmatize_forms
+
+    tokenizer, started = begun
+    languages = sorted(set(langs)) or ["nb"]
+    majority = max(languages, key=lambda lang: int(np.sum(np.asarray(langs, dtype=object) == lang)))
+    plain = list(dict.fromkeys(form.lower() for form in started.plain_forms))
+    half = len(plain) // 2 if helper is not None else len(plain)
+    theirs = helper.apply_async(lemmatize_forms, (plain[half:], [majority] * (len(plain) - half))) \
+        if half < len(plain) else None
+    mine = lemmatize_forms(plain[:half], [majority] * half)
+    rows, positions, starts, form_ids = tokenizer.finish(started, on_progress=on_progress)
+    done = dict(zip(plain, mine + (theirs.get() if theirs is not None else [])))
     forms = tokenizer.forms
     lower_codes_of_form, lowers = pd.factorize(np.array([form.lower() for form in forms], dtype=object))
     lowers = np.asarray(lowers, dtype=object)
@@ -212,18 +223,11 @@ def _annotate_fast(texts, langs, *, helper=None, on_progress=None) -> pd.DataFra
     pair_codes, unique_pairs = pd.factorize(lower_codes.astype(np.int64) * n_langs + token_langs, sort=True)
     pair_lowers = lowers[unique_pairs // n_langs].tolist()
     pair_langs = lang_names[unique_pairs % n_langs].tolist()
-    if helper is not None:
-        # Everything lemmatised in the helper: simplemma (its import compiles hundreds of rules)
-        # and each dictionary are loaded in one process only; on a busy machine CPU time counts.
-        done = dict(zip(early["forms"], early["result"].get())) if early else {}
-        missing = [i for i, (lower, lang) in enumerate(zip(pair_lowers, pair_langs))
-                   if lang != majority or lower not in done]
-        rest = helper.apply(lemmatize_forms, ([pair_lowers[i] for i in missing], [pair_langs[i] for i in missing]))
-        pair_lemmas = [done.get(lower) if lang == majority else None for lower, lang in zip(pair_lowers, pair_langs)]
-        for i, lemma in zip(missing, rest):
-            pair_lemmas[i] = lemma
-    else:
-        pair_lemmas = lemmatize_forms(pair_lowers, pair_langs)
+    missing = [i for i, (lower, lang) in enumerate(zip(pair_lowers, pair_langs)) if lang != majority or lower not in done]
+    rest = lemmatize_forms([pair_lowers[i] for i in missing], [pair_langs[i] for i in missing])
+    pair_lemmas = [done.get(lower) if lang == majority else None for lower, lang in zip(pair_lowers, pair_langs)]
+    for i, lemma in zip(missing, rest):
+        pair_lemmas[i] = lemma
     lemma_codes_of_pair, lemmas = pd.factorize(pd.Series(pair_lemmas, dtype=object))
     form_lengths = np.fromiter((len(form) for form in forms), dtype=np.int32, count=len(forms))
     has_letter = np.fromiter((any(ch.isalpha() for ch in form) for form in forms), dtype=bool, count=len(forms))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, islice
 from importlib.metadata import version
@@ -116,9 +117,8 @@ class ChunkTokenizer:
     process; the annotator passes a forked helper so spaCy loads on the other core).
     """
 
-    def __init__(self, *, complex_splitter=None, on_new_forms=None):
+    def __init__(self, *, complex_splitter=None):
         self.forms: list[str] = []
-        self._on_new_forms = on_new_forms
         self._form_ids: dict[str, int] = {}
         self._complex_splitter = complex_splitter or spacy_pieces
         self._chunk_ids: dict[str, int] = {}
@@ -134,17 +134,47 @@ class ChunkTokenizer:
         (:func:`split_whitespace`); each distinct chunk is tokenised once and given an id, and
         the token arrays are then expanded from chunk ids with numpy.
         """
+        return self.finish(self.start(texts), on_progress=on_progress)
+
+    def start(self, texts) -> "StartedTokens":
+        """The first half of :meth:`tokenize`: plain chunks are split here, the rest handed over.
+
+        With a ``complex_splitter`` in another process the caller can work meanwhile (detect
+        languages, lemmatise the plain words); :meth:`finish` takes the result.
+        """
         if not texts:
-            empty = np.zeros(0, dtype=np.int32)
-            return empty, empty, empty, empty
+            return StartedTokens(texts=texts)
         joined = "\n".join(texts)
         chunks, chunk_offsets = split_whitespace(joined)
         # Distinct chunks in order of first appearance (as dict.fromkeys), hashed in C.
         codes, distinct = pd.factorize(np.array(chunks, dtype=object), sort=False)
         distinct = distinct.tolist()
-        known = self._chunk_ids
-        self._add_chunks([chunk for chunk in distinct if chunk not in known])
-        chunk_ids = np.fromiter(map(known.__getitem__, distinct), dtype=np.int64, count=len(distinct))[codes]
+        known_forms = len(self.forms)
+        simple, complex_chunks = [], []
+        for chunk in distinct:  # in order of first appearance: form ids are reproducible
+            if chunk in self._chunk_ids:
+                continue
+            pieces = simple_pieces(chunk) if chunk else ((), ())
+            if pieces is None:
+                complex_chunks.append(chunk)
+            else:
+                simple.append((chunk, pieces))
+        pending = self._complex_splitter(complex_chunks) if complex_chunks else []
+        self._register([chunk for chunk, _ in simple], [pieces for _, pieces in simple])
+        return StartedTokens(texts=texts, chunk_offsets=chunk_offsets, codes=codes, distinct=distinct,
+                             complex_chunks=complex_chunks, pending=pending,
+                             plain_forms=self.forms[known_forms:])
+
+    def finish(self, started: "StartedTokens", *, on_progress=None):
+        """The second half of :meth:`tokenize`: the handed-over chunks, then the token arrays."""
+        texts = started.texts
+        if not texts:
+            empty = np.zeros(0, dtype=np.int32)
+            return empty, empty, empty, empty
+        pending = started.pending
+        self._register(started.complex_chunks, pending.get() if hasattr(pending, "get") else pending)
+        chunk_ids = np.fromiter(map(self._chunk_ids.__getitem__, started.distinct), dtype=np.int64,
+                                count=len(started.distinct))[started.codes]
         first, count = np.asarray(self._chunk_first, dtype=np.int64), np.asarray(self._chunk_count, dtype=np.int64)
         flat_forms = np.asarray(self._flat_forms, dtype=np.int64)
         flat_offsets = np.asarray(self._flat_offsets, dtype=np.int64)
@@ -154,7 +184,7 @@ class ChunkTokenizer:
         within = np.arange(total, dtype=np.int64) - np.repeat(ends - counts, counts)
         flat = np.repeat(first[chunk_ids], counts) + within
         form_ids = flat_forms[flat].astype(np.int32)
-        starts = np.repeat(chunk_offsets, counts) + flat_offsets[flat]
+        starts = np.repeat(started.chunk_offsets, counts) + flat_offsets[flat]
         text_starts = np.concatenate(([0], np.cumsum(np.fromiter((len(t) + 1 for t in texts), dtype=np.int64))[:-1]))
         text_index = (np.searchsorted(text_starts, starts, side="right") - 1).astype(np.int32)
         starts = (starts - text_starts[text_index]).astype(np.int32)
@@ -164,22 +194,6 @@ class ChunkTokenizer:
         if on_progress is not None:
             on_progress(len(texts))
         return text_index, positions, starts, form_ids
-
-    def _add_chunks(self, new_chunks) -> None:
-        simple, complex_chunks = [], []
-        for chunk in new_chunks:  # in order of first appearance: form ids are reproducible
-            pieces = simple_pieces(chunk) if chunk else ((), ())
-            if pieces is None:
-                complex_chunks.append(chunk)
-            else:
-                simple.append((chunk, pieces))
-        pending = self._complex_splitter(complex_chunks) if complex_chunks else []
-        known = len(self.forms)
-        self._register([chunk for chunk, _ in simple], [pieces for _, pieces in simple])
-        if self._on_new_forms is not None and len(self.forms) > known:
-            self._on_new_forms(self.forms[known:])
-        results = pending.get() if hasattr(pending, "get") else pending
-        self._register(complex_chunks, results)
 
     def _register(self, chunks: list[str], pieces: list) -> None:
         """Give each chunk an id and each new piece a form id, in order of appearance."""
@@ -194,6 +208,19 @@ class ChunkTokenizer:
         self._chunk_count.extend(counts)
         self._flat_forms.extend(ids)
         self._flat_offsets.extend(offset for _, offsets in pieces for offset in offsets)
+
+
+@dataclass
+class StartedTokens:
+    """Tokenising begun by :meth:`ChunkTokenizer.start`; ``plain_forms``: new forms of the plain chunks."""
+
+    texts: list
+    chunk_offsets: np.ndarray | None = None
+    codes: np.ndarray | None = None
+    distinct: list = field(default_factory=list)
+    complex_chunks: list = field(default_factory=list)
+    pending: object = None
+    plain_forms: list = field(default_factory=list)
 
 
 def lemmatize_forms(lowers, langs) -> list[str]:
@@ -262,12 +289,6 @@ def _word_knower(lang: str):
         return table.get(word.encode()) is not None or table.get(word.capitalize().encode()) is not None
 
     return knows
-
-
-def preload_dictionaries(languages) -> None:
-    """Load simplemma's dictionaries for ``languages`` now (a worker's start-up step)."""
-    for lang in languages:
-        _simplemma_dictionary(lang)
 
 
 @lru_cache(maxsize=4)
