@@ -150,5 +150,6 @@ def _order_blocks(table: pd.DataFrame, keys: list[str], corpus: Corpus, *, word_
     sort_keys = [word_rank, -table["count"].to_numpy()]
     for key in reversed(keys[1:]):
         sort_keys.append(pd.factorize(table[key], sort=True)[0])
-    sort_keys.append(table["question"].map(question_order).to_numpy())
+    question_codes, questions = pd.factorize(table["question"])
+    sort_keys.append(np.array([question_order[question] for question in questions], dtype=np.int64)[question_codes])
     return table.iloc[np.lexsort(sort_keys)]

@@ -164,7 +164,7 @@ def _attach_segments(table: pd.DataFrame, corpus: Corpus, pipeline: PipelineChoi
     columns["lang_reason"] = pd.Categorical.from_codes(doc_reason_codes[doc_codes[rows]] if len(rows) else
                                                        np.zeros(0, dtype=np.int64),
                                                        categories=pd.Index(reasons, dtype=object))
-    out = pd.DataFrame(columns)  # built at once: adding columns one by one copies the frame's blocks
+    out = pd.DataFrame(columns, copy=False)  # at once and without copies: the arrays are this table's own
     out.attrs["pipeline"] = pipeline.name
     out.attrs["pipeline_identity"] = pipeline.identity
     return out

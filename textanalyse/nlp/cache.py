@@ -259,7 +259,7 @@ def _table_from_bytes(data: bytearray, key: str) -> pd.DataFrame | None:
         # from_codes checks every code against the categories and that they are unique (ValueError: rebuilt)
         columns[spec["name"]] = pd.Categorical.from_codes(array(spec["codes"]),
                                                           categories=pd.Index(values, dtype=object))
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # the arrays were read for this table alone: no second copy
 
 
 # ---------------------------------------------------------------- cache info / clear
