@@ -62,7 +62,9 @@ def frequency_table(kept: pd.DataFrame, corpus: Corpus, *, group_by: str | None 
     blocks = block_of_doc.astype(np.int64)[doc_codes]
     n_words = max(len(words), 1)
     key = blocks * n_words + word_codes
-    unique_keys, key_codes, counts = np.unique(key, return_inverse=True, return_counts=True)
+    # np.unique's sorted keys, inverse and counts, by hashing (a third of the time on a million tokens)
+    key_codes, unique_keys = pd.factorize(key, sort=True)
+    counts = np.bincount(key_codes, minlength=len(unique_keys))
     totals = np.bincount(unique_keys // n_words, weights=counts)   # every kept word counts in the percentages
     if top is not None:
         # Only the rows that can reach a table's top are described further (on a million words,
