@@ -140,10 +140,12 @@ def _similar_labels(owners: np.ndarray, forms: np.ndarray, counts: np.ndarray, n
     parts = [f"{form} ({count})" for form, count in zip(forms[order].tolist(), counts[order].tolist())]
     starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1]))) if len(owners) else np.zeros(0, int)
     ends = np.append(starts[1:], len(owners))
-    labels = [""] * n
-    for owner, start, end in zip(owners[starts].tolist(), starts.tolist(), ends.tolist()):
+    labels = np.full(n, "", dtype=object)
+    alone = ends - starts == 1   # most words have one form: its part is the label
+    labels[owners[starts[alone]]] = np.array(parts, dtype=object)[starts[alone]]
+    for owner, start, end in zip(owners[starts[~alone]].tolist(), starts[~alone].tolist(), ends[~alone].tolist()):
         labels[owner] = ", ".join(parts[start:end])
-    return labels
+    return labels.tolist()
 
 
 def _order_blocks(table: pd.DataFrame, keys: list[str], corpus: Corpus, *, word_rank: np.ndarray) -> pd.DataFrame:
