@@ -193,8 +193,9 @@ def interactions(driver, base, runs: int, questions, group: str, pid: int):
         wait_for(driver, lambda d: word in table_words(d))
         add("side: Temaer", timed_page_(driver, base + f"/temaer?sporsmal={question}",
                                        lambda d: js_text(d, "#tematabell")))
+        # the answer swaps the judged passage and, in the same swap, the shares (out of band)
         add("marker tekstbit feil", timed_swap_(driver, click("#tekstbiter-liste button.feil-knapp"),
-                                                target="tema-innhold"))
+                                                target="tekstbit-1"))
         add("side: Sammenlign", timed_page_(driver, base + "/sammenlign", lambda d: js_text(d, "#nokkelord")))
         add("side: Sitater", timed_page_(driver, base + "/sitater", lambda d: js_text(d, "#sitatliste")))
         add("side: Ord", timed_page_(driver, base + f"/ord?sporsmal={question}", lambda d: table_words(d)))

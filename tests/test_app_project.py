@@ -146,6 +146,24 @@ def test_coding_decision_and_codebook_validation(session):
     assert "Nytt" not in (folder / "kodebok.yaml").read_text(encoding="utf-8")
 
 
+def test_a_mark_answers_with_the_judged_passage_and_the_changed_shares(session):
+    client, csrf, _, _ = session
+    url = "/temaer?sporsmal=fungerer_bra&tema=Oppfølging"
+    page = ready(client, url)
+    theme_row = re.compile(r"<td>Oppfølging</td><td class=\"tall\">(\d+) av (\d+)</td>")
+    coded, total = map(int, theme_row.search(page.text).groups())
+    fields = passages(page.text)[1]
+    judged = client.post(url.replace("/temaer?", "/temaer/vurder?"), headers=HTMX,
+                         data={"csrf": csrf, **fields, "vurdering": "feil"})
+    assert passages(judged.text) == [{**fields, "naa": "feil"}]          # only the judged passage, now marked
+    assert 'id="tekstbit-2"' in judged.text and judged.text.count('aria-pressed="true"') == 1
+    assert '<section aria-labelledby="andeler" id="tema-andeler" hx-swap-oob="true">' in judged.text
+    assert theme_row.search(judged.text).groups() == (str(coded - 1), str(total))   # the share without it
+    undone = client.post(url.replace("/temaer?", "/temaer/vurder?"), headers=HTMX,
+                         data={"csrf": csrf, **fields, "naa": "feil", "vurdering": "feil"})
+    assert theme_row.search(undone.text).groups() == (str(coded), str(total))
+
+
 def test_quotes_after_a_coding_decision_come_without_a_progress_page(session, monkeypatch):
     from textanalyse.app import pages_words
 

@@ -175,7 +175,15 @@ async def judge(request: Request) -> Response:
     if current != decision:
         rows.append({**row, "decision": decision})
     workspace.folder.write_coding_decisions(rows)
-    return await themes_part(request)
+    context = themes_context(request)
+    for index, passage in enumerate(context["passages"], start=1):
+        if _key(passage) == _key(row):
+            # Only the judged passage and the shares change: a small answer for the browser to swap
+            # (the whole part is ~50 kB, and swapping it took longer than computing it).
+            return render(request, "_judged.html", **context, p=passage, index=index)
+    response = render(request, "_themes.html", **context)   # not among the passages shown: the whole part
+    response.headers.update({"HX-Retarget": "#tema-innhold", "HX-Reswap": "innerHTML"})
+    return response
 
 
 def routes() -> list[Route]:
