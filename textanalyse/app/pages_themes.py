@@ -71,11 +71,18 @@ def themes_context(request: Request, *, message: str = "", error: str = "", edit
     return {**chosen, "summary": rows.to_dict("records"), "chart": chart, "themes": book.theme_names, "theme": theme,
             "passages": passages, "total_passages": int(((coding.coded["theme"] == theme)
                                                        & (coding.coded["question"] == question)).sum()),
-            "warnings": coding.warnings.to_dict("records"), "warnings_by_theme": _by_theme(coding.warnings),
+            "warnings": len(coding.warnings), "warnings_by_theme": _once_per(workspace, "warnings", coding,
+                                                                                     lambda: _by_theme(coding.warnings)),
             "message": message, "error": error,
             "edit_name": editing, "edit_description": body.get("description", ""),
             "edit_patterns": "\n".join(str(p) for p in body.get("patterns") or []),
             "edit_exclude": "\n".join(str(p) for p in body.get("exclude") or []), "limit": PASSAGE_LIMIT}
+
+
+def _once_per(workspace, what: str, owner, compute):
+    """``compute()`` once per ``owner`` (a coding result or a corpus: asked on every visit, changed seldom)."""
+    held, value = workspace.cached((what, id(owner)), lambda: (owner, compute()))
+    return value if held is owner else compute()   # an id reused by a new object: compute afresh
 
 
 def _by_theme(warnings) -> list[tuple[str, list[str]]]:
@@ -100,8 +107,7 @@ def _theme_chart(request: Request, rows, question: str, group: str, labels: dict
 def _passages(workspace, name, coded, question, theme) -> list[dict]:
     corpus = workspace.material(name).corpus
     rows = coded[(coded["theme"] == theme) & (coded["question"] == question)].head(PASSAGE_LIMIT)
-    texts = corpus.segments.set_index(["doc_id", "segment"])["text"]
-    respondents = corpus.documents.set_index("doc_id")["respondent"]
+    texts, respondents = _once_per(workspace, "segment-texts", corpus, lambda: _segment_lookups(corpus))
     decisions = {_key(d): d["decision"] for d in workspace.folder.coding_decisions()}
     passages = []
     for row in rows.to_dict("records"):
@@ -112,6 +118,13 @@ def _passages(workspace, name, coded, question, theme) -> list[dict]:
                          "after": text[end:end + CONTEXT] + ("…" if end + CONTEXT < len(text) else ""),
                          "decision": decisions.get(_key(row), "")})
     return passages
+
+
+def _segment_lookups(corpus) -> tuple[dict, dict]:
+    """``{(doc_id, segment): text}`` and ``{doc_id: respondent}`` of a corpus."""
+    segments, documents = corpus.segments, corpus.documents
+    return (dict(zip(zip(segments["doc_id"].tolist(), segments["segment"].tolist()), segments["text"].tolist())),
+            dict(zip(documents["doc_id"].tolist(), documents["respondent"].tolist())))
 
 
 def _key(row) -> tuple:
