@@ -179,6 +179,24 @@ def test_quotes_after_a_coding_decision_come_without_a_progress_page(session, mo
     assert undone.status_code == 200                         # the same button again clears the mark
 
 
+def test_a_mark_chooses_the_changed_quotes_in_the_background(session):
+    from textanalyse.app.pages_views import quotes_key
+
+    client, csrf, _, _ = session
+    ready(client, "/sitater")                                  # the researcher has looked at the quotes
+    workspace = client.app.app.state.workspace
+    page = ready(client, "/temaer?sporsmal=fungerer_darlig")
+    fields = {**passages(page.text)[2], "vurdering": "feil"}
+    assert client.post("/temaer/vurder?sporsmal=fungerer_darlig", headers=HTMX,
+                       data={"csrf": csrf, **fields}).status_code == 200
+    key = quotes_key(workspace, workspace.config()["material"][0]["name"])
+    deadline = time.monotonic() + 60
+    while not workspace.has(key):                              # no visit to Sitater in between
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    client.post("/temaer/vurder?sporsmal=fungerer_darlig", headers=HTMX, data={"csrf": csrf, **fields, "naa": "feil"})
+
+
 def test_theme_charts_are_drawn_once_and_the_other_questions_ahead(session):
     client, _, folder, _ = session
     page = ready(client, "/temaer?sporsmal=fungerer_darlig")

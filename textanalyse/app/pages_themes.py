@@ -189,6 +189,9 @@ async def judge(request: Request) -> Response:
         rows.append({**row, "decision": decision})
     workspace.folder.write_coding_decisions(rows)
     context = themes_context(request)
+    from textanalyse.app.pages_views import refresh_quotes_soon
+
+    refresh_quotes_soon(workspace, context["name"])
     for index, passage in enumerate(context["passages"], start=1):
         if _key(passage) == _key(row):
             # Only the judged passage and the shares change: a small answer for the browser to swap

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 from starlette.requests import Request
 from starlette.responses import Response
@@ -110,10 +112,33 @@ async def topics_page(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------- Sitater
+_QUOTES_LOCK = threading.Lock()   # one computation of the quotes at a time (page, job or refresh)
+
+
 def quotes_table(workspace, name) -> pd.DataFrame:
     """Every quote candidate (before the researcher's decisions, so each can be decided again)."""
-    return workspace.cached(quotes_key(workspace, name), lambda: workspace.compute(
-        name, lambda project: project.quotes(decisions=False), locked=False), locked=False)
+    with _QUOTES_LOCK:   # a second caller waits for the first and then finds the result
+        return workspace.cached(quotes_key(workspace, name), lambda: workspace.compute(
+            name, lambda project: project.quotes(decisions=False), locked=False), locked=False)
+
+
+def refresh_quotes_soon(workspace, name) -> None:
+    """After a coding decision: the quotes it changed, chosen again in the background.
+
+    Only when the researcher has looked at this material's quotes (choosing them the first
+    time is a long step of its own); the Sitater page then opens without waiting. A failure
+    is left for the page to report (it computes them again).
+    """
+    if not workspace.has_any(("quotes", name)):
+        return
+
+    def refresh():
+        try:
+            quotes_table(workspace, name)
+        except Exception:  # noqa: BLE001 - the page computes again and shows the error in Norwegian
+            pass
+
+    threading.Thread(target=refresh, name="textanalyse-app-quotes", daemon=True).start()
 
 
 def _quote_key(row) -> tuple:

@@ -282,6 +282,10 @@ class Workspace:
     def has(self, key: tuple) -> bool:
         return key in self._results
 
+    def has_any(self, prefix: tuple) -> bool:
+        """Whether some result whose key starts with ``prefix`` is remembered (e.g. quotes of a material)."""
+        return any(key[:len(prefix)] == prefix for key in list(self._results))
+
     def stamp(self, *parts) -> str:
         """A key that changes when the config or one of the named side files changes."""
         digest = hashlib.sha256(json.dumps(self.config(), sort_keys=True, default=str).encode())
