@@ -197,6 +197,19 @@ def test_a_mark_chooses_the_changed_quotes_in_the_background(session):
     client.post("/temaer/vurder?sporsmal=fungerer_darlig", headers=HTMX, data={"csrf": csrf, **fields, "naa": "feil"})
 
 
+def test_the_drawing_process_stops_with_the_app(tmp_path):
+    import multiprocessing
+
+    others = set(multiprocessing.active_children())
+    app = create_app(tmp_path, token=TOKEN, port=PORT, cache_dir=str(tmp_path / "cache"))
+    with TestClient(app, base_url=ORIGIN):
+        drawer = app.app.state.charts
+        drawer.request("a.png", lambda path: path.write_bytes(b"png"), priority=0)
+        assert drawer.wait("a.png", timeout=60).read_bytes() == b"png"
+        assert drawer._processes() is not None and set(multiprocessing.active_children()) - others
+    assert set(multiprocessing.active_children()) - others == set()
+
+
 def test_theme_charts_are_drawn_once_and_the_other_questions_ahead(session):
     client, _, folder, _ = session
     page = ready(client, "/temaer?sporsmal=fungerer_darlig")

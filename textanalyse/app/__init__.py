@@ -11,6 +11,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -50,6 +52,13 @@ async def on_error(request: Request, error: Exception) -> Response:
     return error_page(request, user_message(error), status=400 if isinstance(error, UserError) else 500)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app):
+    """When the app stops (a test client's end; ``serve`` calls it without lifespan): no drawing process left."""
+    yield
+    app.state.charts.close()
+
+
 def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, cache_dir: str | None = None,
                upload_limit: int = 200 * 1024 * 1024, chart_process: bool = True):
     """The ASGI app for one project folder, guarded by ``token`` (see :mod:`textanalyse.app.security`)."""
@@ -69,7 +78,7 @@ def create_app(project_folder, *, token: str, port: int, hosts=LOOPBACK_NAMES, c
     ]
     routes = [Route(r.path, offload(r.endpoint), methods=r.methods) if isinstance(r, Route) and r.path != "/ny/last-opp"
               else r for r in routes]
-    app = Starlette(routes=routes, exception_handlers={Exception: on_error, UserError: on_error})
+    app = Starlette(routes=routes, exception_handlers={Exception: on_error, UserError: on_error}, lifespan=_lifespan)
     guard = Guard(token=token, port=port, hosts=tuple(hosts))
     app.state.guard = guard
     app.state.workspace = Workspace(ProjectFolder(project_folder), cache_dir=cache_dir)

@@ -128,6 +128,13 @@ class Drawer:
                 return
         threading.Thread(target=self._processes, name="textanalyse-app-charts-start", daemon=True).start()
 
+    def close(self) -> None:
+        """Stop the drawing process (the app is stopping); later charts are drawn in this process."""
+        with self._condition:
+            pool, self._pool, self.process = self._pool, None, False
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def _processes(self):
         """The drawing process (started once); ``None`` where no process can be started (then: draw here)."""
         with self._condition:

@@ -87,6 +87,7 @@ def serve(project_folder, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, 
         pass
     finally:
         sock.close()
+        app.app.state.charts.close()   # uvicorn runs without lifespan events: stop the drawing process here
     print("textanalyse app stopped", file=err, flush=True)
 
 
