@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from textanalyse.app.charts import figure_url, table_key
 from textanalyse.app.folder import CODEBOOK_FILE
+from textanalyse.app.pages_views import refresh_quotes_soon
 from textanalyse.app.pages_words import _choices, ensure_coded
 from textanalyse.app.web import one, page_and_part, read_form, render
 from textanalyse.errors import UserError
@@ -189,8 +190,6 @@ async def judge(request: Request) -> Response:
         rows.append({**row, "decision": decision})
     workspace.folder.write_coding_decisions(rows)
     context = themes_context(request)
-    from textanalyse.app.pages_views import refresh_quotes_soon
-
     refresh_quotes_soon(workspace, context["name"])
     for index, passage in enumerate(context["passages"], start=1):
         if _key(passage) == _key(row):

@@ -117,9 +117,14 @@ _QUOTES_LOCK = threading.Lock()   # one computation of the quotes at a time (pag
 
 def quotes_table(workspace, name) -> pd.DataFrame:
     """Every quote candidate (before the researcher's decisions, so each can be decided again)."""
-    with _QUOTES_LOCK:   # a second caller waits for the first and then finds the result
-        return workspace.cached(quotes_key(workspace, name), lambda: workspace.compute(
-            name, lambda project: project.quotes(decisions=False), locked=False), locked=False)
+    key = quotes_key(workspace, name)
+
+    def compute():
+        with _QUOTES_LOCK:   # a second caller waits for the first, then finds its result
+            return workspace.cached(key, lambda: workspace.compute(
+                name, lambda project: project.quotes(decisions=False), locked=False), locked=False)
+
+    return workspace.cached(key, compute, locked=False)   # remembered: no lock (a refresh may be running)
 
 
 def refresh_quotes_soon(workspace, name) -> None:
